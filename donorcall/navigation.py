@@ -1,0 +1,45 @@
+"""The top menu (the seeds' navigation), shown section by section to roles that may use it.
+
+A section appears once the capability behind it exists; later capabilities add theirs here
+(Communications › Call Center, Campaigns, Teams, Live, Reports).
+"""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from donorcall.staff.models import User
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    url_name: str
+    permission: str
+    description: str
+    group: str = ""
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+SECTIONS = [
+    Section("Donors", "donors:donor-search", "donors.view_donor",
+            "Find a donor by name, reference, email or phone number, or add a new one."),
+    Section("Settings", "staff:staff-list", "staff.manage_staff",
+            "Staff, their roles, and the job roles they sign in with."),
+]  # fmt: skip
+
+
+def sections_for(user: User) -> list[Section]:
+    if not user.is_authenticated:
+        return []
+    return [section for section in SECTIONS if user.has_perm(section.permission)]
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    sections = sections_for(request.user)  # type: ignore[arg-type]
+    current = next((s for s in sections if request.path.startswith(s.url)), None)
+    return {"nav_sections": sections, "nav_current": current}

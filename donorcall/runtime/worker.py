@@ -1,0 +1,80 @@
+"""The worker: one loop of small steps, each of which says whether it found work.
+
+Later capabilities add their steps (send the outbox, expire leases, flag missed appointments)
+to STEPS. A step does a bounded amount of work and returns True if it did any, so the loop
+runs again at once while there is work and sleeps when there is none. Steps that claim rows
+use SKIP LOCKED on PostgreSQL, so several workers can run side by side.
+"""
+
+import logging
+import signal
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from types import FrameType
+
+from django.contrib.sessions.models import Session
+from django.db import close_old_connections
+
+from donorcall.lib.clock import now
+from donorcall.staff.models import LoginThrottle
+
+log = logging.getLogger("donorcall.worker")
+
+Step = Callable[[], bool]
+BATCH = 500
+
+
+def delete_expired_sessions() -> bool:
+    """Sessions past their expiry are dead weight in the session table."""
+    expired = Session.objects.filter(expire_date__lt=now()).values_list("pk", flat=True)[:BATCH]
+    deleted, _ = Session.objects.filter(pk__in=list(expired)).delete()
+    return deleted > 0
+
+
+def forget_old_sign_in_failures() -> bool:
+    """Failure counts older than a day and lapsed lockouts are no longer evidence of anything."""
+    cutoff = now() - timedelta(days=1)
+    stale = LoginThrottle.objects.filter(last_failure_at__lt=cutoff).exclude(locked_until__gt=now())
+    deleted, _ = stale.filter(pk__in=list(stale.values_list("pk", flat=True)[:BATCH])).delete()
+    return deleted > 0
+
+
+STEPS: list[Step] = [delete_expired_sessions, forget_old_sign_in_failures]
+
+
+class Worker:
+    def __init__(self, steps: list[Step], *, idle_seconds: float = 1.0):
+        self.steps = steps
+        self.idle_seconds = idle_seconds
+        self.stopping = False
+
+    def stop(self, signum: int = 0, frame: FrameType | None = None) -> None:
+        """Finish the step in hand, then leave (SIGTERM from systemd or make run's Ctrl-C)."""
+        self.stopping = True
+
+    def run_once(self) -> bool:
+        found = False
+        for step in self.steps:
+            if self.stopping:
+                break
+            close_old_connections()
+            try:
+                found = step() or found
+            except Exception:
+                log.exception("worker step %s failed", step.__name__)
+        return found
+
+    def run_forever(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        log.info("worker started with steps: %s", ", ".join(s.__name__ for s in self.steps))
+        while not self.stopping:
+            if not self.run_once():
+                self.sleep()
+        log.info("worker stopped")
+
+    def sleep(self) -> None:
+        deadline = time.monotonic() + self.idle_seconds
+        while not self.stopping and time.monotonic() < deadline:
+            time.sleep(0.1)

@@ -1,0 +1,31 @@
+"""What each role may do. Deny by default: a permission not listed here is not granted.
+
+The groups are rewritten from this table after every migrate, so the table is the truth.
+Later capabilities add their permissions here.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+from donorcall.staff.models import Role
+
+AGENT = {"staff.use_call_center"}
+MANAGER = AGENT | {"donors.view_donor", "donors.add_donor", "donors.change_donor"}
+ADMINISTRATOR = MANAGER | {"staff.manage_staff"}
+
+PERMISSIONS_BY_ROLE: dict[Role, set[str]] = {
+    Role.AGENT: AGENT,
+    Role.MANAGER: MANAGER,
+    Role.ADMINISTRATOR: ADMINISTRATOR,
+}
+
+
+def sync_roles() -> None:
+    """Make each role's group hold exactly the permissions in the table."""
+    for role, codenames in PERMISSIONS_BY_ROLE.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set([permission(name) for name in sorted(codenames)])
+
+
+def permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)

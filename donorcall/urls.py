@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from donorcall.api.api import api
+from donorcall.staff import views as staff_views
+
+urlpatterns = [
+    path("", staff_views.home, name="home"),
+    path("", include("donorcall.staff.urls")),
+    path("donors/", include("donorcall.donors.urls")),
+    path("api/v1/", api.urls),
+]
