@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from donorcall.lib.errors import InvalidInput
-from donorcall.lib.forms import attach_error
+from donorcall.lib.forms import attach_error, form_status
 from donorcall.lib.http import AuthedRequest
 
 from . import actions, queries
@@ -75,7 +75,8 @@ def donor_create(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, f"Donor {donor.reference} created.")
             return redirect("donors:donor-profile", pk=donor.pk)
-    return render(request, "donors/donor_form.html", {"form": form, "donor": None})
+    context = {"form": form, "donor": None}
+    return render(request, "donors/donor_form.html", context, status=form_status(form))
 
 
 @change_donors
@@ -90,7 +91,8 @@ def donor_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Donor details saved.")
             return redirect("donors:donor-profile", pk=donor.pk)
-    return render(request, "donors/donor_form.html", {"form": form, "donor": donor})
+    context = {"form": form, "donor": donor}
+    return render(request, "donors/donor_form.html", context, status=form_status(form))
 
 
 def donor_initial(donor) -> dict:

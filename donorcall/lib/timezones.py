@@ -13,7 +13,7 @@ inside calling hours once per distinct value rather than once per donor.
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 from zoneinfo import ZoneInfo
 
 from donorcall.lib.phone import zones_for
@@ -22,7 +22,6 @@ from donorcall.lib.phone import zones_for
 # number maps to 40-odd): we would never find an hour when all of them are inside the window.
 MAX_ZONES = 4
 
-ZONE_TAB_PATHS = (Path("/usr/share/zoneinfo/zone1970.tab"), Path("/usr/share/zoneinfo/zone.tab"))
 
 US_STATE_ZONES: dict[str, tuple[str, ...]] = {
     "AL": ("America/Chicago",), "AK": ("America/Anchorage",), "AZ": ("America/Phoenix",),
@@ -83,20 +82,18 @@ US_STATE_NAMES = {
 
 @lru_cache(maxsize=1)
 def zones_by_country() -> dict[str, tuple[str, ...]]:
-    """ISO country code → its zones, from the system's tz database tables."""
+    """ISO country code → its zones, from the tz database's zone.tab.
+
+    Read from the ``tzdata`` package rather than the operating system, so a slim server image
+    without /usr/share/zoneinfo derives the same zones as a developer's machine.
+    """
+    table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text()
     by_country: dict[str, list[str]] = {}
-    for path in ZONE_TAB_PATHS:
-        if not path.exists():
+    for line in table.splitlines():
+        if line.startswith("#") or not line.strip():
             continue
-        for line in path.read_text().splitlines():
-            if line.startswith("#") or not line.strip():
-                continue
-            codes, _, zone = line.split("\t")[:3]
-            for code in codes.split(","):
-                by_country.setdefault(code, [])
-                if zone not in by_country[code]:
-                    by_country[code].append(zone)
-        break
+        code, _, zone = line.split("\t")[:3]
+        by_country.setdefault(code, []).append(zone)
     return {code: tuple(zones) for code, zones in by_country.items()}
 
 
@@ -121,9 +118,11 @@ def derive_zone_key(address: tuple[str, str] | None, numbers: Iterable[str]) -> 
     from_address = zones_for_address(*address) if address else ()
     from_phone: tuple[str, ...] = ()
     for e164 in numbers:
+        # A number that could be anywhere (a toll-free line) says nothing; try the next one.
         from_phone = collapse(zones_for(e164))
-        if from_phone:
+        if 0 < len(from_phone) <= MAX_ZONES:
             break
+        from_phone = ()
     zones: tuple[str, ...] = from_address or from_phone
     if len(from_address) > 1 and from_phone:
         narrowed = tuple(zone for zone in from_address if zone in from_phone)

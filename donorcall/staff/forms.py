@@ -1,6 +1,7 @@
 from django import forms
+from django.db.models import Q
 
-from .models import Role, User
+from .models import JobRole, Role, User
 
 
 class SignInForm(forms.Form):
@@ -52,3 +53,12 @@ class JobRoleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     is_active = forms.BooleanField(label="In use", required=False, initial=True)
+
+    def __init__(self, *args, job_role: JobRole | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A deactivated member stays listed (and ticked) so saving the role does not drop them.
+        if job_role is not None:
+            members = self.fields["members"]
+            members.queryset = User.objects.filter(  # type: ignore[attr-defined]
+                Q(is_active=True) | Q(job_roles=job_role)
+            ).distinct()

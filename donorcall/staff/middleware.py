@@ -25,6 +25,8 @@ class SessionLimitsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated and self.expired(request):
             logout(request)
+            if request.path_info.startswith("/api/"):
+                return self.get_response(request)  # now anonymous: the API answers 401 itself
             messages.info(request, "Your session ended. Please sign in again.")
             if request.headers.get("HX-Request"):
                 response = HttpResponse(status=204)

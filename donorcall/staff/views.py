@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from donorcall.lib.errors import DomainError, InvalidInput
-from donorcall.lib.forms import attach_error
+from donorcall.lib.forms import attach_error, form_status
 from donorcall.lib.http import AuthedRequest
 from donorcall.navigation import sections_for
 
@@ -30,7 +30,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             return redirect(safe_next(request))
-    return render(request, "staff/sign_in.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "staff/sign_in.html", {"form": form}, status=form_status(form))
 
 
 def safe_next(request: HttpRequest) -> str:
@@ -73,7 +73,9 @@ def user_create(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, f"{user.display_name} can now sign in.")
             return redirect("staff:staff-list")
-    return render(request, "staff/user_form.html", {"form": form, "subject": None})
+    return render(
+        request, "staff/user_form.html", {"form": form, "subject": None}, status=form_status(form)
+    )
 
 
 @manage_staff
@@ -99,7 +101,7 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{subject.display_name} saved.")
             return redirect("staff:staff-list")
     context = {"form": form, "subject": subject, "password_form": PasswordForm()}
-    return render(request, "staff/user_form.html", context)
+    return render(request, "staff/user_form.html", context, status=form_status(form))
 
 
 @manage_staff
@@ -151,7 +153,7 @@ def job_role_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse
          "is_active": job_role.is_active}
         if job_role else None
     )  # fmt: skip
-    form = JobRoleForm(request.POST or None, initial=initial)
+    form = JobRoleForm(request.POST or None, initial=initial, job_role=job_role)
     if request.method == "POST" and form.is_valid():
         try:
             data = form.cleaned_data
@@ -163,4 +165,5 @@ def job_role_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse
         else:
             messages.success(request, f"Job role {saved.name} saved.")
             return redirect("staff:staff-list")
-    return render(request, "staff/job_role_form.html", {"form": form, "job_role": job_role})
+    context = {"form": form, "job_role": job_role}
+    return render(request, "staff/job_role_form.html", context, status=form_status(form))
