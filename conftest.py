@@ -14,6 +14,17 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """Tests marked `postgres` prove concurrency; on SQLite select_for_update does nothing, so
+    they would pass for the wrong reason. They run in the PostgreSQL leg only."""
+    if request.node.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL (runs in the postgres leg)")
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     """Tests render pages without running collectstatic first."""
     settings.STORAGES = {

@@ -98,6 +98,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     "donorcall.staff",
     "donorcall.donors",
+    "donorcall.giving",
     "donorcall.runtime",
     "django.contrib.auth",
     "django.contrib.contenttypes",

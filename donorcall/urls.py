@@ -6,6 +6,7 @@ from donorcall.staff import views as staff_views
 urlpatterns = [
     path("", staff_views.home, name="home"),
     path("", include("donorcall.staff.urls")),
+    path("donors/<int:pk>/giving/", include("donorcall.giving.urls")),
     path("donors/", include("donorcall.donors.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,7 +1,16 @@
 from django import forms
 
 from .actions import AddressDetails, DonorDetails
-from .models import DonorStatus, PhoneKind
+from .models import (
+    Channel,
+    ConsentSource,
+    ConsentStatus,
+    DonorStatus,
+    PhoneKind,
+    Purpose,
+    SuppressionKind,
+    SuppressionReason,
+)
 
 TITLES = ["", "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Rev", "Prof", "Sir", "Dame", "Lord", "Lady"]
 
@@ -118,3 +127,64 @@ class RemovalForm(forms.Form):
     reason = forms.CharField(
         max_length=200, help_text="Why it is being removed, e.g. Wrong number, Moved away."
     )
+
+
+class ConsentForm(forms.Form):
+    channel = forms.ChoiceField(choices=Channel.choices)
+    purpose = forms.ModelChoiceField(
+        queryset=Purpose.objects.filter(is_active=True), empty_label=None
+    )
+    status = forms.ChoiceField(choices=ConsentStatus.choices, widget=forms.RadioSelect)
+    source = forms.ChoiceField(
+        label="How was it given?",
+        choices=[c for c in ConsentSource.choices if c[0] != ConsentSource.IMPORT],
+    )
+    wording = forms.CharField(
+        label="Wording or evidence",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the donor was told or said, or where the letter is filed.",
+    )
+
+
+class SuppressionForm(forms.Form):
+    kind = forms.ChoiceField(label="What", choices=SuppressionKind.choices)
+    value = forms.CharField(label="Number or email", max_length=254)
+    reason = forms.ChoiceField(choices=SuppressionReason.choices)
+    source = forms.CharField(max_length=200, required=False, help_text="Where this came from.")
+
+
+class SuppressionSearchForm(forms.Form):
+    value = forms.CharField(label="Number or email", max_length=254, required=False)
+    reason = forms.ChoiceField(
+        choices=[("", "Any reason"), *SuppressionReason.choices], required=False
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class ScreeningUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Screening file", help_text="One number per line, in any common format."
+    )
+    reason = forms.ChoiceField(
+        choices=[
+            (SuppressionReason.TPS, SuppressionReason.TPS.label),
+            (SuppressionReason.FPS, SuppressionReason.FPS.label),
+            (SuppressionReason.MANUAL, "Another do-not-call list"),
+        ]
+    )
+    source = forms.CharField(
+        max_length=200, required=False, help_text="e.g. TPS screening, November 2026."
+    )
+
+
+class ErasureForm(forms.Form):
+    reason = forms.CharField(
+        max_length=200, help_text="Why, e.g. the donor's request by letter of 20 November."
+    )
+    confirm = forms.CharField(label="Type the donor's reference to confirm", max_length=32)
+
+
+class PurposeForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    is_active = forms.BooleanField(label="In use", required=False, initial=True)

@@ -1,6 +1,8 @@
 """Reads of donors shared by pages, the API and (later) the call centre."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from collections.abc import Iterator
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from donorcall.lib import phone
@@ -8,7 +10,17 @@ from donorcall.lib.clock import now
 from donorcall.lib.timezones import zones_of
 from donorcall.staff.models import User
 
-from .models import Address, Donor, EmailAddress, PhoneNumber
+from .models import (
+    Address,
+    Channel,
+    Donor,
+    DonorEvent,
+    EmailAddress,
+    PhoneNumber,
+    Purpose,
+    Suppression,
+    SuppressionKind,
+)
 
 
 def donors_visible_to(user: User) -> QuerySet[Donor]:
@@ -111,3 +123,87 @@ def contact_detail_for(
     if entry is None:
         raise Http404("No such detail")
     return entry
+
+
+def consent_overview(donor: Donor) -> dict[str, object]:
+    """The consent grid (channel × purpose → current state) and the full history."""
+    purposes = list(Purpose.objects.filter(is_active=True))
+    states = {(s.channel, s.purpose_id): s for s in donor.consents.all()}
+    grid = [
+        (channel_label, [(purpose, states.get((channel, purpose.pk))) for purpose in purposes])
+        for channel, channel_label in Channel.choices
+    ]
+    history = donor.consent_events.select_related("purpose", "recorded_by")
+    return {"consent_purposes": purposes, "consent_grid": grid, "consent_history": list(history)}
+
+
+def suppressed_values(donor: Donor) -> dict[str, list[Suppression]]:
+    """Active suppressions of the donor's current numbers and emails, keyed by value."""
+    numbers = donor.phone_numbers.filter(removed_at=None).values("number")
+    emails = donor.email_addresses.filter(removed_at=None).values("email")
+    found: dict[str, list[Suppression]] = {}
+    entries = Suppression.objects.filter(lifted_at=None).filter(
+        Q(kind=SuppressionKind.PHONE, value__in=numbers)
+        | Q(kind=SuppressionKind.EMAIL, value__in=emails)
+    )
+    for entry in entries:
+        found.setdefault(entry.value, []).append(entry)
+    return found
+
+
+def donor_history(donor: Donor, limit: int = 50) -> list[DonorEvent]:
+    return list(donor.events.select_related("actor")[:limit])
+
+
+def suppression_list(value: str = "", reason: str = "") -> QuerySet[Suppression]:
+    """The ledger, newest first; ``value`` is normalised the way entries are stored."""
+    entries = Suppression.objects.select_related("created_by", "lifted_by", "donor")
+    if reason:
+        entries = entries.filter(reason=reason)
+    value = value.strip()
+    if value:
+        parsed = phone.parse(value) if phone.looks_like_phone(value) else None
+        entries = entries.filter(value=parsed.e164 if parsed else value.lower())
+    return entries
+
+
+def suppression_for(user: User, pk: int) -> Suppression:
+    if not user.has_perm("donors.view_suppression"):
+        raise Http404("No such entry")
+    entry = Suppression.objects.filter(pk=pk).first()
+    if entry is None:
+        raise Http404("No such entry")
+    return entry
+
+
+ADDRESS_EXPORT_FIELDS = ["line1", "line2", "city", "region", "postcode", "country"]
+EXPORT_COLUMNS = [
+    *("reference", "title", "first_name", "last_name", "organisation_name", "status"),
+    *("phone", "email", *(f"address_{name}" for name in ADDRESS_EXPORT_FIELDS)),
+    *("timezone", "created_at"),
+]
+
+
+def export_rows(donors: QuerySet[Donor]) -> tuple[list[str], Iterator[tuple]]:
+    """Donors with their primary number, email and address, as one streamed query."""
+
+    def primary(model: type[PhoneNumber] | type[EmailAddress] | type[Address], field: str):
+        current = model.objects.filter(donor=OuterRef("pk"), removed_at=None)
+        return Subquery(current.order_by("-is_primary", "id").values(field)[:1])
+
+    annotated = donors.order_by("reference").annotate(
+        phone=primary(PhoneNumber, "number"),
+        email=primary(EmailAddress, "email"),
+        **{f"address_{name}": primary(Address, name) for name in ADDRESS_EXPORT_FIELDS},
+    )
+    rows = annotated.values_list(*EXPORT_COLUMNS).iterator(chunk_size=2000)
+    return EXPORT_COLUMNS, rows
+
+
+def purpose_for(user: User, pk: int) -> Purpose:
+    if not user.has_perm("donors.change_purpose"):
+        raise Http404("No such purpose")
+    purpose = Purpose.objects.filter(pk=pk).first()
+    if purpose is None:
+        raise Http404("No such purpose")
+    return purpose

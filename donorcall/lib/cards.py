@@ -9,8 +9,8 @@ import re
 
 from donorcall.lib.errors import InvalidInput
 
-# Digits with optional single spaces or dashes between them, 13–19 digits long in all.
-CARD_LIKE = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+# A run of digit groups separated by up to two spaces or dashes, as people type cards.
+DIGIT_RUN = re.compile(r"\d+(?:[ -]{1,2}\d+)*")
 
 CARD_MESSAGE = (
     "This looks like a payment card number. Never write card details in donorcall: take card "
@@ -29,11 +29,27 @@ def luhn_valid(digits: str) -> bool:
 
 
 def contains_card_number(text: str) -> bool:
-    for match in CARD_LIKE.finditer(text or ""):
-        digits = re.sub(r"\D", "", match.group())
-        if 13 <= len(digits) <= 19 and luhn_valid(digits):
-            return True
-    return False
+    return any(
+        luhn_valid(candidate)
+        for run in DIGIT_RUN.finditer(text or "")
+        for candidate in candidates(re.split(r"[ -]+", run.group()))
+    )
+
+
+def candidates(groups: list[str]) -> list[str]:
+    """Every 13–19 digit number made of whole consecutive groups: "4111 1111 1111 1111 123"
+    holds the card "4111111111111111" followed by its security code. Whole groups only, so a
+    long unbroken reference number is one candidate, not dozens of accidental matches."""
+    found = []
+    for start in range(len(groups)):
+        digits = ""
+        for group in groups[start:]:
+            digits += group
+            if len(digits) > 19:
+                break
+            if len(digits) >= 13:
+                found.append(digits)
+    return found
 
 
 def reject_card_numbers(text: str, *, field: str) -> str:

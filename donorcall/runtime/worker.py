@@ -58,7 +58,6 @@ class Worker:
         for step in self.steps:
             if self.stopping:
                 break
-            close_old_connections()
             try:
                 found = step() or found
             except Exception:
@@ -70,6 +69,8 @@ class Worker:
         signal.signal(signal.SIGINT, self.stop)
         log.info("worker started with steps: %s", ", ".join(s.__name__ for s in self.steps))
         while not self.stopping:
+            # A long-lived process must not keep a connection the database has dropped.
+            close_old_connections()
             if not self.run_once():
                 self.sleep()
         log.info("worker stopped")

@@ -10,7 +10,16 @@ from donorcall.staff.models import Role
 
 AGENT = {"staff.use_call_center"}
 MANAGER = AGENT | {"donors.view_donor", "donors.add_donor", "donors.change_donor"}
+MANAGER |= {"donors.export_donor", "donors.add_consentevent"}
+MANAGER |= {"donors.view_suppression", "donors.add_suppression"}
+# Agents will take gifts on a call through the call screen's own actions, not these pages.
+MANAGER |= {"giving.view_donation", "giving.add_donation", "giving.change_donation"}
+MANAGER |= {"giving.view_regulargift", "giving.add_regulargift", "giving.change_regulargift"}
+MANAGER |= {"giving.view_payment", "giving.add_payment", "giving.change_payment"}
 ADMINISTRATOR = MANAGER | {"staff.manage_staff"}
+# Lifting a suppression, erasing a donor and the purposes list are the administrator's.
+ADMINISTRATOR |= {"donors.change_suppression", "donors.erase_donor"}
+ADMINISTRATOR |= {"donors.add_purpose", "donors.change_purpose"}
 
 PERMISSIONS_BY_ROLE: dict[Role, set[str]] = {
     Role.AGENT: AGENT,

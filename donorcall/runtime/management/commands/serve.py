@@ -39,6 +39,8 @@ class Command(BaseCommand):
             "--timeout=60",
             "--graceful-timeout=20",
             "--access-logfile=-",
+            # Several servers on one host would otherwise share one control socket path.
+            "--no-control-socket",
             # The path only: a query string could carry personal data.
             '--access-logformat=%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         ]

@@ -7,17 +7,15 @@ log (COMPLIANCE.md: no personal data in URLs or logs).
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from donorcall.lib.errors import InvalidInput
-from donorcall.lib.forms import attach_error, form_status
-from donorcall.lib.http import AuthedRequest
-
-from . import actions, queries
-from .forms import (
+from donorcall.donors import actions, queries
+from donorcall.donors.forms import (
     AddressForm,
+    ConsentForm,
     DonorForm,
     DonorSearchForm,
     EmailForm,
@@ -25,6 +23,11 @@ from .forms import (
     PhoneNumberForm,
     RemovalForm,
 )
+from donorcall.donors.models import Donor
+from donorcall.giving.queries import giving_profile
+from donorcall.lib.errors import InvalidInput
+from donorcall.lib.forms import attach_error, form_status
+from donorcall.lib.http import AuthedRequest
 
 PAGE_SIZE = 25
 
@@ -48,13 +51,25 @@ def donor_search(request: AuthedRequest) -> HttpResponse:
 @view_donors
 def donor_profile(request: AuthedRequest, pk: int) -> HttpResponse:
     donor = queries.donor_for(request.user, pk)
-    context = queries.donor_profile(donor) | {
+    return render(request, "donors/profile.html", profile_context(donor))
+
+
+def profile_context(donor: Donor, **forms: Form) -> dict[str, object]:
+    """Everything the profile shows, with empty forms unless a failed one is passed in."""
+    empty_forms = {
         "phone_form": PhoneNumberForm(),
         "email_form": EmailForm(),
         "address_form": AddressForm(),
-        "removal_form": RemovalForm(),
+        "consent_form": ConsentForm(),
     }
-    return render(request, "donors/profile.html", context)
+    return (
+        queries.donor_profile(donor)
+        | queries.consent_overview(donor)
+        | giving_profile(donor)
+        | {"suppressed": queries.suppressed_values(donor), "history": queries.donor_history(donor)}
+        | empty_forms
+        | forms
+    )
 
 
 @permission_required("donors.add_donor", raise_exception=True)
@@ -188,14 +203,7 @@ def detail_make_primary(request: AuthedRequest, pk: int, kind: str, detail_pk: i
     return redirect("donors:donor-profile", pk=pk)
 
 
-def profile_with_form(request: AuthedRequest, donor, name: str, form) -> HttpResponse:
+def profile_with_form(request: AuthedRequest, donor: Donor, name: str, form: Form) -> HttpResponse:
     """Show the profile again with the failed form open and its errors, input kept."""
-    context = queries.donor_profile(donor) | {
-        "phone_form": PhoneNumberForm(),
-        "email_form": EmailForm(),
-        "address_form": AddressForm(),
-        "removal_form": RemovalForm(),
-        name: form,
-        "open_form": name,
-    }
+    context = profile_context(donor, **{name: form}) | {"open_form": name}
     return render(request, "donors/profile.html", context, status=400)

@@ -12,13 +12,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
+from donorcall.donors.history import record_event
+from donorcall.donors.models import Address, Donor, DonorStatus, EmailAddress, PhoneNumber
 from donorcall.lib import phone
+from donorcall.lib.cards import reject_card_numbers
 from donorcall.lib.clock import now
 from donorcall.lib.errors import InvalidInput
 from donorcall.lib.timezones import derive_zone_key
 from donorcall.staff.models import User
-
-from .models import Address, Donor, DonorStatus, EmailAddress, PhoneNumber
 
 COUNTRY_CODES = {"UK": "GB"}  # what people type → ISO 3166
 ContactEntry = PhoneNumber | EmailAddress | Address
@@ -78,6 +79,7 @@ def create_donor(
         if address:
             Address.objects.create(donor=donor, is_primary=True, **address.__dict__)
         refresh_timezone(donor)
+        record_event(donor, "donor_created", "Donor created", by=by)
     return donor
 
 
@@ -87,9 +89,15 @@ def update_donor(donor: Donor, details: DonorDetails, *, by: User) -> Donor:
         raise InvalidInput("This donor has been erased and cannot be changed.", field="status")
     if details.status == DonorStatus.ERASED:
         raise InvalidInput("Erasure is done by an administrator, not by editing.", field="status")
+    before = {field: getattr(donor, field) for field in details.__dict__}
     with transaction.atomic():
         apply_details(donor, details)
         donor.save()
+        changed = [
+            name.replace("_", " ") for name, old in before.items() if getattr(donor, name) != old
+        ]
+        if changed:
+            record_event(donor, "donor_changed", f"Details changed: {', '.join(changed)}", by=by)
     return donor
 
 
@@ -102,6 +110,12 @@ def check_details(details: DonorDetails) -> None:
         raise InvalidInput("The date of birth cannot be in the future.", field="date_of_birth")
     if details.status not in DonorStatus.values:
         raise InvalidInput("Choose a status from the list.", field="status")
+
+
+def check_not_erased(donor: Donor) -> None:
+    """An erased donor gets no new personal data: their record is only the gifts' anchor."""
+    if donor.status == DonorStatus.ERASED:
+        raise InvalidInput("This donor has been erased and cannot be changed.", code="donor_erased")
 
 
 def apply_details(donor: Donor, details: DonorDetails) -> None:
@@ -122,6 +136,7 @@ def new_reference() -> str:
 def add_phone_number(
     donor: Donor, *, number: str, kind: str = "", primary: bool = False, by: User
 ) -> PhoneNumber:
+    check_not_erased(donor)
     parsed = phone.normalise(number, field="number")
     active = donor.phone_numbers.filter(removed_at__isnull=True)
     if active.filter(number=parsed.e164).exists():
@@ -134,6 +149,7 @@ def add_phone_number(
             donor=donor, number=parsed.e164, kind=kind or parsed.kind, is_primary=primary
         )
         refresh_timezone(donor)
+        record_event(donor, "phone_added", f"{entry.get_kind_display()} number added", by=by)
     return entry
 
 
@@ -143,6 +159,7 @@ def remove_phone_number(entry: PhoneNumber, *, reason: str, by: User | None) -> 
 
 
 def add_email(donor: Donor, *, email: str, primary: bool = False, by: User) -> EmailAddress:
+    check_not_erased(donor)
     email = clean_email(email, field="email")
     active = donor.email_addresses.filter(removed_at__isnull=True)
     if active.filter(email=email).exists():
@@ -151,7 +168,9 @@ def add_email(donor: Donor, *, email: str, primary: bool = False, by: User) -> E
         primary = primary or not active.exists()
         if primary:
             active.filter(is_primary=True).update(is_primary=False)
-        return EmailAddress.objects.create(donor=donor, email=email, is_primary=primary)
+        entry = EmailAddress.objects.create(donor=donor, email=email, is_primary=primary)
+        record_event(donor, "email_added", "Email address added", by=by)
+    return entry
 
 
 def remove_email(entry: EmailAddress, *, reason: str, by: User | None) -> EmailAddress:
@@ -162,6 +181,7 @@ def remove_email(entry: EmailAddress, *, reason: str, by: User | None) -> EmailA
 def add_address(
     donor: Donor, address: AddressDetails, *, primary: bool = False, by: User
 ) -> Address:
+    check_not_erased(donor)
     address = clean_address(address)
     active = donor.addresses.filter(removed_at__isnull=True)
     with transaction.atomic():
@@ -170,6 +190,7 @@ def add_address(
             active.filter(is_primary=True).update(is_primary=False)
         entry = Address.objects.create(donor=donor, is_primary=primary, **address.__dict__)
         refresh_timezone(donor)
+        record_event(donor, "address_added", "Address added", by=by)
     return entry
 
 
@@ -186,6 +207,8 @@ def make_primary(entry: ContactEntry, *, by: User) -> None:
         siblings.filter(is_primary=True).update(is_primary=False)
         siblings.filter(pk=entry.pk).update(is_primary=True)
         refresh_timezone(entry.donor)
+        label = str(entry._meta.verbose_name).capitalize()
+        record_event(entry.donor, "primary_changed", f"{label} made primary", by=by)
 
 
 def remove_contact_detail(entry: ContactEntry, *, reason: str, by: User | None) -> ContactEntry:
@@ -193,7 +216,7 @@ def remove_contact_detail(entry: ContactEntry, *, reason: str, by: User | None) 
 
     If it was the primary one, the oldest remaining one becomes primary.
     """
-    reason = reason.strip()
+    reason = reject_card_numbers(reason.strip(), field="reason")
     if not reason:
         raise InvalidInput("Say why this is being removed.", field="reason")
     if entry.removed_at:
@@ -210,6 +233,11 @@ def remove_contact_detail(entry: ContactEntry, *, reason: str, by: User | None) 
             if successor:
                 remaining.filter(pk=successor.pk).update(is_primary=True)
         refresh_timezone(entry.donor)
+        label = str(entry._meta.verbose_name).capitalize()
+        kind = {"PhoneNumber": "phone", "EmailAddress": "email", "Address": "address"}[
+            type(entry).__name__
+        ]
+        record_event(entry.donor, f"{kind}_removed", f"{label} removed: {reason}", by=by)
     return entry
 
 

@@ -1,0 +1,274 @@
+"""donorcall's benchmarks: `make bench` prints one JSON object on stdout (progress on stderr).
+
+Machines here are shared and noisy, so every figure is measured against a baseline in the same
+run, on the same data, and reported as a ratio (docs/benchmarks.md). Nothing here asserts a
+time; a figure with a target fails the run loudly (exit 1) when its ratio falls below it.
+
+Figures today:
+- phone_parse_cold: the app's phone normalisation (``donorcall.lib.phone.parse``, cache
+  cleared) over 50,000 distinct raw numbers, against B5-like raw ``phonenumbers`` parse +
+  is_valid_number + E.164 on the same strings, one core.
+- phone_parse_cached: the same strings again with the cache warm, against the cold pass
+  (imports repeat numbers; the cache is keyed by the raw string).
+
+The dialler benchmarks (T1–T16) join this file as the dialler arrives.
+"""
+
+import gc
+import json
+import os
+import platform
+import random
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "donorcall.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import phonenumbers  # noqa: E402
+from phonenumbers import PhoneNumberFormat  # noqa: E402
+
+from donorcall.lib import phone  # noqa: E402
+
+SEED = 20_260_101
+PHONE_COUNT = 50_000
+ROUNDS = 3  # best of N, baseline and subject interleaved so both see the same noise
+REGION = "GB"
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- data --------------------------------------------------------------------------------------
+
+# Ofcom's drama and training ranges (never a real subscriber): the mobile range the demo uses and
+# geographic ones, written as the national significant number after +44.
+UK_RANGES = ["7700900", "2079460", "1134960", "1614960", "1214960", "1314960"]
+UK_FORMATS = [
+    "0{a} {b}",  # 07700 900123
+    "+44 {a} {b}",  # +44 7700 900123
+    "(0){a}-{b}",  # (0)7700-900123
+    "+44 (0){a} {b}",  # +44 (0)7700 900123
+    "0{a}{b}",  # 07700900123
+    "0044 {a} {b}",  # 0044 7700 900123
+    "+44{a}{b}",  # +447700900123
+]
+US_FORMATS = [
+    "+1 ({npa}) 555-{line}",
+    "+1 {npa}-555-{line}",
+    "+1.{npa}.555.{line}",
+    "+1{npa}555{line}",
+    "001 {npa} 555 {line}",
+]
+JUNK = ["n/a", "unknown", "0", "07700 90", "+44", "tel:", "none", "0800", "+1 555", "x"]
+
+
+def us_area_codes() -> list[str]:
+    """Area codes for which libphonenumber accepts NPA-555-01xx (the fictional block)."""
+    codes = []
+    for npa in range(201, 990):
+        number = phonenumbers.parse(f"+1{npa}5550100")
+        if phonenumbers.is_valid_number(number):
+            codes.append(str(npa))
+    return codes
+
+
+def uk_number(prefix: str, suffix: int) -> tuple[str, str]:
+    """(area part, local part) of +44 prefix + suffix, split as people write it."""
+    digits = prefix + f"{suffix:03d}"
+    split = 4 if digits.startswith("7") else (2 if digits.startswith("20") else 3)
+    return digits[:split], digits[split:]
+
+
+def phone_strings(count: int, rng: random.Random) -> list[str]:
+    """`count` distinct raw strings as an import file has them: 40% UK, 59% US, in mixed
+    formats, and 1% junk. Distinct, so that every one misses the cache."""
+    uk: set[str] = set()
+    for prefix in UK_RANGES:
+        for suffix in range(1000):
+            area, local = uk_number(prefix, suffix)
+            uk.update(template.format(a=area, b=local) for template in UK_FORMATS)
+    us: set[str] = set()
+    for npa in us_area_codes():
+        for line in range(100, 200):
+            us.update(template.format(npa=npa, line=f"0{line}") for template in US_FORMATS)
+    junk = count // 100
+    chosen = rng.sample(sorted(uk), count * 40 // 100)
+    chosen += rng.sample(sorted(us), count - len(chosen) - junk)
+    chosen += [f"{rng.choice(JUNK)} {i}" for i in range(junk)]
+    rng.shuffle(chosen)
+    assert len(set(chosen)) == count
+    return chosen
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+
+def baseline_parse(raw: str) -> str | None:
+    """B5 on one core: parse + validate + E.164, nothing else."""
+    try:
+        number = phonenumbers.parse(raw, REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def app_parse_cold(raw: str) -> str | None:
+    parsed = phone.parse(raw)
+    return parsed.e164 if parsed else None
+
+
+def timed(function: Callable[[str], object], data: Iterable[str], before=None) -> float:
+    """Seconds for one pass of ``function`` over ``data`` (GC off, as timeit does)."""
+    if before:
+        before()
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        for raw in data:
+            function(raw)
+        return time.perf_counter() - start
+    finally:
+        gc.enable()
+
+
+def check_agreement(data: list[str]) -> int:
+    """The app must agree with plain libphonenumber wherever libphonenumber says valid."""
+    phone.parse.cache_clear()
+    agreed = 0
+    for raw in data:
+        expected = baseline_parse(raw)
+        if expected is not None:
+            got = app_parse_cold(raw)
+            if got != expected:
+                raise SystemExit(f"bench: app parses {raw!r} as {got}, libphonenumber {expected}")
+            agreed += 1
+    return agreed
+
+
+def figure(name: str, what: str, unit: str, value: float, baseline: float, **extra) -> dict:
+    return {
+        "name": name,
+        "what": what,
+        "unit": unit,
+        "value": round(value, 1),
+        "baseline": round(baseline, 1),
+        "ratio": round(value / baseline, 3),
+        **extra,
+    }
+
+
+def bench_phone() -> list[dict]:
+    rng = random.Random(SEED)
+    data = phone_strings(PHONE_COUNT, rng)
+    valid = check_agreement(data)
+    log(f"phone: {len(data)} distinct strings, {valid} valid per libphonenumber")
+    base_times, cold_times, warm_times = [], [], []
+    for round_ in range(ROUNDS):
+        base_times.append(timed(baseline_parse, data))
+        cold_times.append(timed(app_parse_cold, data, before=phone.parse.cache_clear))
+        warm_times.append(timed(app_parse_cold, data))  # the same strings, cache now warm
+        log(
+            f"phone round {round_ + 1}/{ROUNDS}: baseline {base_times[-1]:.2f}s, "
+            f"app cold {cold_times[-1]:.2f}s, app warm {warm_times[-1]:.3f}s"
+        )
+    n = len(data)
+    base, cold, warm = n / min(base_times), n / min(cold_times), n / min(warm_times)
+    common = {"n": n, "rounds": ROUNDS, "statistic": "best of rounds", "cores": 1}
+    return [
+        figure(
+            "phone_parse_cold",
+            "donorcall.lib.phone.parse, cache cleared, 50k distinct UK/US raw numbers; baseline "
+            "B5-like: phonenumbers.parse + is_valid_number + format E.164 on the same strings",
+            "numbers/s",
+            cold,
+            base,
+            target=None,
+            **common,
+        ),
+        figure(
+            "phone_parse_cached",
+            "the same 50k strings again with parse's cache warm; baseline: the cold pass",
+            "numbers/s",
+            warm,
+            cold,
+            target=None,
+            **common,
+        ),
+    ]
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def memory_gib() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024**2, 1)
+    except OSError:
+        pass
+    return None
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
+    for package in ("donorcall", "Django", "phonenumbers", "psycopg"):
+        try:
+            found[package.lower()] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package.lower()] = "not installed"
+    return found
+
+
+def main() -> int:
+    started = time.perf_counter()
+    figures = bench_phone()
+    failed = [f["name"] for f in figures if f["target"] is not None and f["ratio"] < f["target"]]
+    report = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "platform": platform.platform(),
+            "cpu": cpu_model(),
+            "cores": os.cpu_count(),
+            "memory_gib": memory_gib(),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+        },
+        "versions": versions(),
+        "figures": figures,
+        "below_target": failed,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    print(json.dumps(report, indent=2))
+    if failed:
+        log(f"bench: below target: {', '.join(failed)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
