@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from donorcall.api.auth import BearerToken, SessionWithCsrf
 from donorcall.donors.api import router as donors_router
+from donorcall.donors.api import suppressions as suppressions_router
 from donorcall.giving.api import router as giving_router
 from donorcall.lib.errors import DomainError
 from donorcall.staff.api import router as staff_router
@@ -23,6 +24,7 @@ api = NinjaAPI(
 )
 api.add_router("/", staff_router)
 api.add_router("/donors", donors_router)
+api.add_router("/suppressions", suppressions_router)
 api.add_router("/giving", giving_router)
 
 
