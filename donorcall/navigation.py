@@ -28,6 +28,10 @@ class Section:
 SECTIONS = [
     Section("Donors", "donors:donor-search", "donors.view_donor",
             "Find a donor by name, reference, email or phone number, or add a new one."),
+    Section("Campaigns", "campaigns:campaign-list", "campaigns.view_campaign",
+            "Who is called, why, when and how: dialling mode, calling hours, retries, script."),
+    Section("Teams", "campaigns:team-list", "campaigns.view_team",
+            "Groups of agents and the campaigns they work on."),
     Section("Settings", "staff:staff-list", "staff.manage_staff",
             "Staff, their roles, and the job roles they sign in with."),
 ]  # fmt: skip
@@ -39,7 +43,12 @@ def sections_for(user: User) -> list[Section]:
     return [section for section in SECTIONS if user.has_perm(section.permission)]
 
 
+def top_level(url: str) -> str:
+    return "/" + url.strip("/").split("/")[0] + "/"
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     sections = sections_for(request.user)  # type: ignore[arg-type]
-    current = next((s for s in sections if request.path.startswith(s.url)), None)
+    # A section covers every page under its first path segment (Settings: all of /settings/).
+    current = next((s for s in sections if request.path.startswith(top_level(s.url))), None)
     return {"nav_sections": sections, "nav_current": current}

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "donorcall.staff",
     "donorcall.donors",
     "donorcall.giving",
+    "donorcall.campaigns",
+    "donorcall.callcenter",
     "donorcall.runtime",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("donorcall.staff.urls")),
     path("donors/<int:pk>/giving/", include("donorcall.giving.urls")),
     path("donors/", include("donorcall.donors.urls")),
+    path("", include("donorcall.campaigns.urls")),
     path("api/v1/", api.urls),
 ]

@@ -93,9 +93,9 @@ def nav_labels(response) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "shown", "hidden"),
     [
-        ("agent", [], ["Donors", "Settings"]),
-        ("manager", ["Donors"], ["Settings"]),
-        ("admin", ["Donors", "Settings"], []),
+        ("agent", [], ["Donors", "Campaigns", "Teams", "Settings"]),
+        ("manager", ["Donors", "Campaigns", "Teams"], ["Settings"]),
+        ("admin", ["Donors", "Campaigns", "Teams", "Settings"], []),
     ],
 )
 def test_menu_shows_only_the_sections_a_role_may_use(request, role, shown, hidden):
@@ -105,7 +105,12 @@ def test_menu_shows_only_the_sections_a_role_may_use(request, role, shown, hidde
 
     html = response.content.decode()
     assert nav_labels(response) == shown
-    links = {"Donors": 'href="/donors/"', "Settings": 'href="/settings/staff/"'}
+    links = {
+        "Donors": 'href="/donors/"',
+        "Campaigns": 'href="/campaigns/"',
+        "Teams": 'href="/teams/"',
+        "Settings": 'href="/settings/staff/"',
+    }
     for label in shown:
         assert links[label] in html
         assert f">{label}</a>" in html

@@ -9,6 +9,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from donorcall.api.auth import BearerToken, SessionWithCsrf
+from donorcall.campaigns.api import campaigns as campaigns_router
+from donorcall.campaigns.api import teams as teams_router
 from donorcall.donors.api import router as donors_router
 from donorcall.donors.api import suppressions as suppressions_router
 from donorcall.giving.api import router as giving_router
@@ -26,6 +28,8 @@ api.add_router("/", staff_router)
 api.add_router("/donors", donors_router)
 api.add_router("/suppressions", suppressions_router)
 api.add_router("/giving", giving_router)
+api.add_router("/campaigns", campaigns_router)
+api.add_router("/teams", teams_router)
 
 
 @api.exception_handler(DomainError)

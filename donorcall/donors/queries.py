@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from donorcall.lib import phone
@@ -207,3 +207,14 @@ def purpose_for(user: User, pk: int) -> Purpose:
     if purpose is None:
         raise Http404("No such purpose")
     return purpose
+
+
+def number_for_call(donor: Donor) -> str | None:
+    """The number to dial: the primary current number unless it is suppressed, else the oldest
+    current number that is not. None when no number may be called."""
+    current = donor.phone_numbers.filter(removed_at=None).order_by("-is_primary", "id")
+    suppressed = Suppression.objects.filter(
+        kind=SuppressionKind.PHONE, lifted_at=None, value=OuterRef("number")
+    )
+    callable_number = current.exclude(Exists(suppressed)).values_list("number", flat=True).first()
+    return callable_number

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.donor_search, name="donor-search"),
     path("new/", views.donor_create, name="donor-create"),
     path("export/", views.donor_export, name="donor-export"),
+    path("import/", include("donorcall.donors.importing.urls")),
     path("suppressions/", views.suppression_list, name="suppression-list"),
     path("suppressions/add/", views.suppression_add, name="suppression-add"),
     path("suppressions/screening/", views.screening_upload, name="screening-upload"),

@@ -16,6 +16,7 @@ from types import FrameType
 from django.contrib.sessions.models import Session
 from django.db import close_old_connections
 
+from donorcall.donors.importing.jobs import forget_stale_uploads, run_next_import
 from donorcall.lib.clock import now
 from donorcall.staff.models import LoginThrottle
 
@@ -40,7 +41,20 @@ def forget_old_sign_in_failures() -> bool:
     return deleted > 0
 
 
-STEPS: list[Step] = [delete_expired_sessions, forget_old_sign_in_failures]
+def expire_leases() -> bool:
+    """A vanished agent's donor comes back to the queue (DESIGN.md, invariant 4)."""
+    from donorcall.campaigns.queue.leases import expire_leases as expire
+
+    return expire() > 0
+
+
+STEPS: list[Step] = [
+    delete_expired_sessions,
+    forget_old_sign_in_failures,
+    expire_leases,
+    run_next_import,
+    forget_stale_uploads,
+]
 
 
 class Worker:

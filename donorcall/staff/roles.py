@@ -12,14 +12,25 @@ AGENT = {"staff.use_call_center"}
 MANAGER = AGENT | {"donors.view_donor", "donors.add_donor", "donors.change_donor"}
 MANAGER |= {"donors.export_donor", "donors.add_consentevent"}
 MANAGER |= {"donors.view_suppression", "donors.add_suppression"}
+MANAGER |= {"donors.add_importjob", "donors.view_importjob"}
 # Agents will take gifts on a call through the call screen's own actions, not these pages.
 MANAGER |= {"giving.view_donation", "giving.add_donation", "giving.change_donation"}
 MANAGER |= {"giving.view_regulargift", "giving.add_regulargift", "giving.change_regulargift"}
 MANAGER |= {"giving.view_payment", "giving.add_payment", "giving.change_payment"}
+# Campaigns and teams are the managers'; the Call Center's settings lists the administrator's.
+MANAGER |= {"campaigns.view_campaign", "campaigns.add_campaign", "campaigns.change_campaign"}
+MANAGER |= {"campaigns.view_team", "campaigns.add_team", "campaigns.change_team"}
 ADMINISTRATOR = MANAGER | {"staff.manage_staff"}
 # Lifting a suppression, erasing a donor and the purposes list are the administrator's.
 ADMINISTRATOR |= {"donors.change_suppression", "donors.erase_donor"}
 ADMINISTRATOR |= {"donors.add_purpose", "donors.change_purpose"}
+ADMINISTRATOR |= {"campaigns.view_skipreason", "campaigns.add_skipreason"}
+ADMINISTRATOR |= {"campaigns.change_skipreason", "campaigns.view_breakreason"}
+ADMINISTRATOR |= {"campaigns.add_breakreason", "campaigns.change_breakreason"}
+# The five ended reasons are built in: administrators reword them but never add one.
+ADMINISTRATOR |= {"campaigns.view_endedreason", "campaigns.change_endedreason"}
+ADMINISTRATOR |= {"campaigns.view_disposition", "campaigns.add_disposition"}
+ADMINISTRATOR |= {"campaigns.change_disposition"}
 
 PERMISSIONS_BY_ROLE: dict[Role, set[str]] = {
     Role.AGENT: AGENT,

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.text import slugify
 
+from donorcall.campaigns.queue.eligibility import refresh_queue
 from donorcall.donors.history import record_event
 from donorcall.donors.models import (
     Channel,
@@ -52,6 +53,7 @@ def record_consent(
             recorded_by=by,
         )
         move_state(event)
+        refresh_queue([donor.pk])  # a withdrawal must stop the dialler in this transaction
         verb = "granted" if status == ConsentStatus.GRANTED else "withdrawn"
         how = ConsentSource(source).label.lower()
         summary = f"{Channel(channel).label} consent for {purpose.name.lower()} {verb} ({how})"

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
+from donorcall.campaigns.queue.eligibility import refresh_queue
 from donorcall.donors.history import record_event
 from donorcall.donors.models import Address, Donor, DonorStatus, EmailAddress, PhoneNumber
 from donorcall.lib import phone
@@ -98,6 +99,7 @@ def update_donor(donor: Donor, details: DonorDetails, *, by: User) -> Donor:
         ]
         if changed:
             record_event(donor, "donor_changed", f"Details changed: {', '.join(changed)}", by=by)
+        refresh_queue([donor.pk])  # status and date of birth decide whether the donor is callable
     return donor
 
 
@@ -252,6 +254,8 @@ def refresh_timezone(donor: Donor) -> Donor:
     if key != donor.timezone:
         donor.timezone = key
         Donor.objects.filter(pk=donor.pk).update(timezone=key)
+    # Every number and address change passes here: the queue's zone and no_number follow it.
+    refresh_queue([donor.pk])
     return donor
 
 

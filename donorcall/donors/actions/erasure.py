@@ -8,6 +8,7 @@ requires (amount, date, Gift Aid: 6 years). The erasure itself is logged in the 
 
 from django.db import transaction
 
+from donorcall.campaigns.queue.eligibility import refresh_queue
 from donorcall.donors.history import record_event
 from donorcall.donors.models import (
     Donor,
@@ -42,6 +43,7 @@ def erase_donor(donor: Donor, *, reason: str, by: User) -> Donor:
         from donorcall.giving.actions import anonymise_giving  # giving depends on donors
 
         anonymise_giving(donor)
+        refresh_queue([donor.pk])  # an erased donor is never handed out again
         record_event(donor, "erased", f"Donor erased: {reason}", by=by)
     return donor
 

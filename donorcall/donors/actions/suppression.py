@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
+from donorcall.campaigns.queue.eligibility import refresh_queue
 from donorcall.donors.history import record_event
 from donorcall.donors.models import (
     Donor,
@@ -66,6 +67,8 @@ def suppress(
             for affected in donors_with(kind, value):
                 summary = f"{SuppressionKind(kind).label} suppressed: {entry.get_reason_display()}"
                 record_event(affected, "suppressed", summary, by=by)
+            # Suppression beats everything, at once: the queue rows learn it in this transaction.
+            refresh_queue(affected.pk for affected in donors_with(kind, value))
     except IntegrityError:  # someone else added the same entry a moment ago
         return existing.get()
     return entry
@@ -98,6 +101,8 @@ def lift_suppression(entry: Suppression, *, reason: str, by: User) -> Suppressio
         for affected in donors_with(entry.kind, entry.value):
             summary = f"{entry.get_kind_display()} suppression lifted: {reason}"
             record_event(affected, "suppression_lifted", summary, by=by)
+        # Another reason may still suppress the number; refresh_queue decides from the ledger.
+        refresh_queue(affected.pk for affected in donors_with(entry.kind, entry.value))
     return entry
 
 

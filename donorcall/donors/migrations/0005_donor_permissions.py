@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("donors", "0004_seed_purposes"),
+        ("donors", "0003_consent_suppression_history_import"),
     ]
 
     operations = [

@@ -1,0 +1,195 @@
+"""What about a donor stops every call, kept on their queue rows (docs/dialler.md).
+
+``refresh_queue`` recomputes ``blocked`` and ``zone_key`` for the donors' rows in one
+set-based UPDATE per chunk of donors; the donor, consent, suppression and number actions call
+it inside their own transactions, so a row is never callable a moment after its donor stopped
+being. ``enqueue`` puts donors on a campaign.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
+
+from donorcall.campaigns.models import Campaign, QueueEntry, QueueState, QueueZone
+from donorcall.campaigns.queue.hours import forget_zone_keys
+from donorcall.donors.models import (
+    Channel,
+    ConsentState,
+    ConsentStatus,
+    Donor,
+    DonorStatus,
+    PhoneNumber,
+    Suppression,
+    SuppressionKind,
+)
+from donorcall.lib.clock import now
+from donorcall.staff.models import User
+
+CHUNK = 1000  # donors per statement: inside SQLite's and PostgreSQL's parameter limits
+MINIMUM_AGE = 16
+
+
+@dataclass
+class EnqueueResult:
+    """What ``enqueue`` did: rows added, donors already on the campaign, and how many of the
+    added rows are blocked, by reason (they stay in the queue for when the reason lifts)."""
+
+    added: int = 0
+    already_there: int = 0
+    blocked: dict[str, int] = field(default_factory=dict)
+
+
+def refresh_queue(donor_ids: Iterable[int]) -> int:
+    """Recompute ``blocked`` and ``zone_key`` on every non-done row of these donors; returns
+    the number of rows touched. Call inside the transaction that changed the donor."""
+    ids = sorted(set(donor_ids))
+    touched = 0
+    with transaction.atomic():
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            lock_donors(chunk)
+            remember_zone_keys(chunk)
+            rows = QueueEntry.objects.filter(donor_id__in=chunk).exclude(state=QueueState.DONE)
+            touched += rows.update(blocked=blocked_reason(), zone_key=donor_zone_key())
+    return touched
+
+
+def lock_donors(donor_ids: Sequence[int]) -> None:
+    """Take the donors' row locks, in id order, before touching their queue rows.
+
+    The claim locks a queue row together with its donor (SKIP LOCKED) and then writes the
+    donor's other rows; anyone else who writes a donor's queue rows takes the donor lock first,
+    so the two can never wait on each other in a cycle. SQLite serialises writers instead.
+    """
+    if connection.vendor == "postgresql" and donor_ids:
+        list(
+            Donor.objects.select_for_update(no_key=True)
+            .filter(pk__in=donor_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
+def remember_zone_keys(donor_ids: Sequence[int]) -> None:
+    """Add the donors' zone keys to QueueZone, the short list the claim's hours are computed
+    from. Read first, insert the missing: a no-op costs one indexed read."""
+    keys = {
+        key
+        for key in Donor.objects.filter(pk__in=donor_ids).values_list("timezone", flat=True)
+        if key
+    }
+    known = set(QueueZone.objects.filter(key__in=keys).values_list("key", flat=True))
+    if missing := keys - known:
+        QueueZone.objects.bulk_create(
+            [QueueZone(key=key) for key in sorted(missing)], ignore_conflicts=True
+        )
+        forget_zone_keys()
+
+
+def donor_zone_key() -> Subquery:
+    return Subquery(Donor.objects.filter(pk=OuterRef("donor_id")).values("timezone")[:1])
+
+
+def blocked_reason() -> Case:
+    """The first reason, in the order of docs/dialler.md, that stops every call to the row's
+    donor on the row's campaign, or NULL. Portable: EXISTS subqueries only."""
+    donor = Donor.objects.filter(pk=OuterRef("donor_id"))
+    return Case(
+        When(Exists(donor.filter(status=DonorStatus.ERASED)), then=Value("erased")),
+        When(Exists(donor.filter(status=DonorStatus.DECEASED)), then=Value("deceased")),
+        When(Exists(donor.filter(date_of_birth__gt=sixteen_years_ago())), then=Value("under_16")),
+        When(~Exists(current_numbers()), then=Value("no_number")),
+        When(~Exists(callable_numbers()), then=Value("suppressed")),
+        When(Exists(withdrawn_phone_consent()), then=Value("no_consent")),
+        When(Exists(attempts_used_up()), then=Value("max_attempts")),
+        default=Value(None),
+        output_field=CharField(),
+    )  # fmt: skip
+
+
+def current_numbers():
+    return PhoneNumber.objects.filter(donor_id=OuterRef("donor_id"), removed_at=None).exclude(
+        number=""
+    )
+
+
+def callable_numbers():
+    return current_numbers().filter(~Exists(active_suppression()))
+
+
+def attempts_used_up():
+    return Campaign.objects.filter(
+        pk=OuterRef("campaign_id"), max_attempts__lte=OuterRef("attempts")
+    )
+
+
+def active_suppression():
+    return Suppression.objects.filter(
+        kind=SuppressionKind.PHONE, value=OuterRef("number"), lifted_at=None
+    )
+
+
+def withdrawn_phone_consent():
+    return ConsentState.objects.filter(
+        donor_id=OuterRef("donor_id"),
+        channel=Channel.PHONE,
+        status=ConsentStatus.WITHDRAWN,
+        purpose__campaigns=OuterRef("campaign_id"),
+    )
+
+
+def sixteen_years_ago() -> date:
+    """Born after this date = known to be under 16. A birthday does not refresh the queue, so
+    a donor turning 16 stays blocked until their next change: the safe side."""
+    today = now().date()
+    try:
+        return today.replace(year=today.year - MINIMUM_AGE)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - MINIMUM_AGE, day=28)
+
+
+def enqueue(campaign: Campaign, donor_ids: Iterable[int], *, by: User | None) -> EnqueueResult:
+    """Put donors on the campaign as fresh rows due now; donors already on it are left alone.
+
+    A donor leased on another campaign right now gets a ``held`` row, as the claim would have
+    made it. ``by`` is for the caller's history; the queue row itself keeps no actor.
+    """
+    ids = sorted(set(donor_ids))
+    result = EnqueueResult()
+    with transaction.atomic():
+        for start in range(0, len(ids), CHUNK):
+            add_chunk(campaign, ids[start : start + CHUNK], result)
+    return result
+
+
+def add_chunk(campaign: Campaign, chunk: list[int], result: EnqueueResult) -> None:
+    lock_donors(chunk)
+    present = set(
+        QueueEntry.objects.filter(campaign=campaign, donor_id__in=chunk).values_list(
+            "donor_id", flat=True
+        )
+    )
+    new = [donor_id for donor_id in chunk if donor_id not in present]
+    due = now()
+    QueueEntry.objects.bulk_create(
+        [QueueEntry(campaign=campaign, donor_id=donor_id, due_at=due) for donor_id in new]
+    )
+    refresh_queue(new)
+    leased_elsewhere = QueueEntry.objects.filter(
+        donor_id=OuterRef("donor_id"), state=QueueState.LEASED
+    )
+    QueueEntry.objects.filter(campaign=campaign, donor_id__in=new, state=QueueState.OPEN).filter(
+        Exists(leased_elsewhere)
+    ).update(state=QueueState.HELD)
+    reasons = QueueEntry.objects.filter(campaign=campaign, donor_id__in=new).filter(
+        ~Q(blocked=None)
+    )
+    result.added += len(new)
+    result.already_there += len(present)
+    counts = Counter(reason for reason in reasons.values_list("blocked", flat=True) if reason)
+    for reason, count in counts.items():
+        result.blocked[reason] = result.blocked.get(reason, 0) + count
