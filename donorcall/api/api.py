@@ -11,6 +11,9 @@ from ninja.errors import AuthenticationError, ValidationError
 from donorcall.api.auth import BearerToken, SessionWithCsrf
 from donorcall.campaigns.api import campaigns as campaigns_router
 from donorcall.campaigns.api import teams as teams_router
+from donorcall.campaigns.dialler_api import call_lists as call_lists_router
+from donorcall.campaigns.dialler_api import dialler as dialler_router
+from donorcall.campaigns.dialler_api import queue as queue_router
 from donorcall.donors.api import router as donors_router
 from donorcall.donors.api import suppressions as suppressions_router
 from donorcall.giving.api import router as giving_router
@@ -30,6 +33,9 @@ api.add_router("/suppressions", suppressions_router)
 api.add_router("/giving", giving_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/teams", teams_router)
+api.add_router("/campaigns", queue_router)
+api.add_router("/call-lists", call_lists_router)
+api.add_router("/dialler", dialler_router)
 
 
 @api.exception_handler(DomainError)

@@ -13,6 +13,7 @@ from donorcall.staff.models import User
 
 from . import queries
 from .actions import WEEKDAYS, CampaignSettings
+from .calllists import ListFilter
 from .models import Campaign, DiallingMode, Team
 from .scripts import MERGE_FIELDS
 
@@ -194,3 +195,56 @@ def attach_refusal(form: forms.Form, error: DomainError) -> None:
         data = form.data.copy()
         data[field] = ""
         form.data = data
+
+
+# --- Call lists ------------------------------------------------------------------------------
+
+
+class CallListFilterForm(forms.Form):
+    """A call list chosen by a filter: every condition optional, those given combined."""
+
+    name = forms.CharField(
+        max_length=120, required=False, help_text="e.g. “Failed payments, November”."
+    )
+    failed_payment_days = forms.IntegerField(
+        label="A regular gift's payment failed in the last … days", required=False,
+        min_value=1, max_value=3660, help_text="Leave empty for any donor.",
+    )  # fmt: skip
+    active_sponsorship = forms.BooleanField(label="Has an active sponsorship", required=False)
+    no_gift_months = forms.IntegerField(
+        label="No gift received for … months", required=False, min_value=1, max_value=240,
+    )  # fmt: skip
+    country = forms.CharField(
+        label="Country of the primary address", required=False, max_length=2,
+        help_text="Two-letter code, e.g. GB or US.",
+    )  # fmt: skip
+    has_email = forms.BooleanField(label="Has an email address", required=False)
+    active_only = forms.BooleanField(
+        label="Active donors only", required=False, initial=True,
+        help_text="Deceased and erased donors are never called either way.",
+    )  # fmt: skip
+
+    def chosen(self) -> ListFilter:
+        data = self.cleaned_data
+        return ListFilter(
+            failed_payment_days=data["failed_payment_days"],
+            active_sponsorship=data["active_sponsorship"],
+            no_gift_months=data["no_gift_months"],
+            country=data["country"] or "",
+            has_email=data["has_email"],
+            active_only=data["active_only"],
+        )
+
+
+class CallListFileForm(forms.Form):
+    """A call list from a file of donor references."""
+
+    name = forms.CharField(max_length=120, required=False)
+    file = forms.FileField(
+        label="File of donor references",
+        help_text="One reference a line, or a CSV file with a column named “reference”.",
+    )
+    skip_unknown = forms.BooleanField(
+        label="Leave out references that match no donor", required=False,
+        help_text="Otherwise a file with an unknown reference is refused, naming its lines.",
+    )  # fmt: skip

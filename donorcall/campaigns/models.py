@@ -271,3 +271,52 @@ class QueueZone(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# --- Call lists (the seeds' "accounts lists") -------------------------------------------------
+
+
+class CallListKind(models.TextChoices):
+    FILTER = "filter", "Saved filter"
+    FILE = "file", "File of donor references"
+
+
+class CallList(models.Model):
+    """Donors chosen by a saved filter or a file of references, connected to one campaign.
+
+    Connecting fills the campaign's queue; a filter list can be refreshed to add the donors
+    who match it since. Which donor came from which list is not kept (millions of rows for
+    little use): the list keeps the counts of its last run and a short log of runs.
+    """
+
+    name = models.CharField(max_length=120)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="call_lists")
+    kind = models.CharField(max_length=6, choices=CallListKind)
+    # Filter lists: the saved filter (calllists.ListFilter as a dict). File lists: empty.
+    filter = models.JSONField(default=dict, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    last_refreshed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # {"matched", "added", "already_there", "left_out": {blocked reason: count}, "unknown"}
+    last_counts = models.JSONField(default=dict, blank=True)
+    # One line per run (connect or refresh): the counts, when and by whom. Kept short.
+    log = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="call_list_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def can_refresh(self) -> bool:
+        return self.kind == CallListKind.FILTER

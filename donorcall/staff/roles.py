@@ -20,6 +20,8 @@ MANAGER |= {"giving.view_payment", "giving.add_payment", "giving.change_payment"
 # Campaigns and teams are the managers'; the Call Center's settings lists the administrator's.
 MANAGER |= {"campaigns.view_campaign", "campaigns.add_campaign", "campaigns.change_campaign"}
 MANAGER |= {"campaigns.view_team", "campaigns.add_team", "campaigns.change_team"}
+# Call lists fill a campaign's queue: the managers'. Agents claim donors with use_call_center.
+MANAGER |= {"campaigns.view_calllist", "campaigns.add_calllist", "campaigns.change_calllist"}
 ADMINISTRATOR = MANAGER | {"staff.manage_staff"}
 # Lifting a suppression, erasing a donor and the purposes list are the administrator's.
 ADMINISTRATOR |= {"donors.change_suppression", "donors.erase_donor"}

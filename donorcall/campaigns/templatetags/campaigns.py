@@ -39,3 +39,14 @@ def duration(minutes: int) -> str:
     hours, mins = divmod(rest, 60)
     parts = [plural(n, unit) for n, unit in ((days, "day"), (hours, "hour"), (mins, "minute")) if n]
     return " ".join(parts) or "0 minutes"
+
+
+@register.filter
+def thousands(count: int) -> str:
+    """1234 → "1,234"."""
+    return f"{int(count or 0):,}"
+
+
+@register.filter
+def get_count(counts: dict[str, int], key: str) -> int:
+    return counts.get(key, 0)

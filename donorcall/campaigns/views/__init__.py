@@ -1,5 +1,6 @@
 """Campaign pages, by topic. urls.py refers to them through this module."""
 
+from .call_lists import call_list_create, call_list_refresh
 from .call_settings import (
     break_reason_create,
     break_reason_edit,
@@ -29,6 +30,8 @@ __all__ = [
     "break_reason_edit",
     "break_reason_list",
     "break_reason_move",
+    "call_list_create",
+    "call_list_refresh",
     "campaign_create",
     "campaign_detail",
     "campaign_edit",

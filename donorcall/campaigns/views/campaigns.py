@@ -14,6 +14,7 @@ from donorcall.lib.http import AuthedRequest
 from .. import actions, queries
 from ..forms import CampaignForm, attach_refusal
 from ..models import CampaignStatus
+from ..queue_summary import queue_section
 
 STATUS_DONE = {
     CampaignStatus.ACTIVE: "is active: agents on its teams can call its donors",
@@ -37,6 +38,7 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
 def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = queries.campaign_for(request.user, pk)
     context = {"campaign": campaign, "teams": queries.campaign_teams(campaign)}
+    context |= queue_section(campaign)
     return render(request, "campaigns/campaign_detail.html", context)
 
 
