@@ -11,7 +11,10 @@ Figures today:
 - phone_parse_cached: the same strings again with the cache warm, against the cold pass
   (imports repeat numbers; the cache is keyed by the raw string).
 
-The dialler benchmarks (T1–T16) join this file as the dialler arrives.
+Suites run as their own processes, each printing its own JSON, embedded here under "suites":
+- import (bench/import_bench.py): T11 staging vs B4 raw COPY, T12 end to end vs B5, memory;
+- dialler (bench/dialler_bench.py): T1, T2, T6 on PostgreSQL against B1, T14 on SQLite vs B7.
+`python bench/run.py [phone|import|dialler ...] [--rows N]` runs only those (quick: 100k rows).
 """
 
 import gc
@@ -20,6 +23,7 @@ import os
 import platform
 import random
 import sqlite3
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -245,10 +249,58 @@ def versions() -> dict[str, str]:
     return found
 
 
+SUITES = {"import": "bench/import_bench.py", "dialler": "bench/dialler_bench.py"}
+
+
+def run_suite(name: str, rows: int) -> dict:
+    """One suite in its own process (each sets up its own scratch databases)."""
+    log(f"bench: {name} ({rows:,} rows)…")
+    done = subprocess.run(
+        [sys.executable, SUITES[name], "--rows", str(rows)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    sys.stderr.write(done.stderr[-4000:])
+    try:
+        return json.loads(done.stdout)
+    except json.JSONDecodeError:
+        return {"error": f"{name} bench exited {done.returncode} without a report"}
+
+
+def suite_failures(name: str, report: dict) -> list[str]:
+    """Figures below target, whichever shape the suite reports them in (list or mapping)."""
+    figures = report.get("figures", {})
+    items = figures.items() if isinstance(figures, dict) else ((f["name"], f) for f in figures)
+    failed = []
+    for figure, data in items:
+        if data.get("target") is None:
+            continue
+        met = data.get("met", data.get("ratio", 0) >= data["target"])
+        if not met:
+            failed.append(f"{name}.{figure}")
+    if "error" in report:
+        failed.append(f"{name}: {report['error']}")
+    return failed
+
+
+def chosen_suites(argv: list[str]) -> tuple[list[str], int]:
+    rows = 100_000
+    if "--rows" in argv:
+        rows = int(argv[argv.index("--rows") + 1])
+    names = [a for a in argv if a in ("phone", *SUITES)]
+    return names or ["phone", *SUITES], rows
+
+
 def main() -> int:
     started = time.perf_counter()
-    figures = bench_phone()
+    names, rows = chosen_suites(sys.argv[1:])
+    figures = bench_phone() if "phone" in names else []
     failed = [f["name"] for f in figures if f["target"] is not None and f["ratio"] < f["target"]]
+    suites = {name: run_suite(name, rows) for name in names if name in SUITES}
+    for name, suite in suites.items():
+        failed += suite_failures(name, suite)
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -260,6 +312,7 @@ def main() -> int:
         },
         "versions": versions(),
         "figures": figures,
+        "suites": suites,
         "below_target": failed,
         "seconds": round(time.perf_counter() - started, 1),
     }

@@ -1,0 +1,99 @@
+"""Cleaning chunks of rows, in this process or spread over a pool of processes.
+
+Cleaning is pure Python and CPU-bound (phone numbers, time zones, emails, dates, gifts), so a
+big file's chunks go to one worker process per core while this process reads the file and
+copies the cleaned chunks into the staging table. A worker also serialises its chunk for
+``COPY``, so the main process only streams text to the database. Chunks come back in file
+order, and only a few are in flight at once, so memory stays bounded.
+
+Workers start from a fresh interpreter (forkserver) rather than a fork of this one: the
+database connection pool runs threads here, and forking a threaded process is unsafe.
+"""
+
+import csv
+import io
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+
+from .fields import ImportField
+from .numbers import NumberCache
+from .pool import clean, start
+from .rows import Plan, Problem, RowCleaner
+
+Chunk = list[tuple[int, list[str]]]
+
+
+@dataclass
+class CleanChunk:
+    """A chunk's good rows, as CSV text for COPY or as tuples, and its bad rows' problems."""
+
+    read: int
+    good: int
+    payload: str | list[tuple]
+    bad: list[list[Problem]] = field(default_factory=list)
+    peak_rss_kib: int = 0  # the worker process's, for the benchmark's memory figure
+
+
+def clean_chunk(cleaner: RowCleaner, chunk: Chunk, as_csv: bool) -> CleanChunk:
+    rows: list[tuple] = []
+    bad: list[list[Problem]] = []
+    for line, cells in chunk:
+        row, problems = cleaner.clean(line, cells)
+        if row is None:
+            bad.append(problems)
+        else:
+            rows.append(row)
+    return CleanChunk(len(chunk), len(rows), to_csv(rows) if as_csv else rows, bad)
+
+
+def to_csv(rows: list[tuple]) -> str:
+    """Rows as COPY's CSV: None is an empty unquoted field, which COPY reads as NULL."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def worker_state(plan: dict, as_csv: bool) -> tuple[RowCleaner, bool]:
+    """What a pool worker (pool.py) keeps: its own cleaner, with its own caches."""
+    rebuilt = Plan(**{**plan, "consents": [ImportField(**item) for item in plan["consents"]]})
+    return RowCleaner(rebuilt, NumberCache(rebuilt.region)), as_csv
+
+
+# --- this process's side -----------------------------------------------------------------------
+
+
+class Cleaning:
+    """``run(chunks, position)`` yields (cleaned chunk, bytes read when it was read)."""
+
+    def __init__(self, plan: Plan, *, workers: int, as_csv: bool):
+        self.plan, self.workers, self.as_csv = plan, workers, as_csv
+
+    def run(self, chunks: Iterable[Chunk], position: Callable[[], int]) -> Iterator[tuple]:
+        if self.workers < 2:
+            cleaner = RowCleaner(self.plan, NumberCache(self.plan.region))
+            for chunk in chunks:
+                yield clean_chunk(cleaner, chunk, self.as_csv), position()
+            return
+        yield from self.run_in_pool(chunks, position)
+
+    def run_in_pool(self, chunks: Iterable[Chunk], position: Callable[[], int]) -> Iterator:
+        context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+        pool = ProcessPoolExecutor(
+            self.workers, context, initializer=start, initargs=(asdict(self.plan), self.as_csv)
+        )
+        in_flight: deque[tuple[Future, int]] = deque()
+        try:
+            for chunk in chunks:
+                in_flight.append((pool.submit(clean, chunk), position()))
+                if len(in_flight) > 2 * self.workers:
+                    future, read = in_flight.popleft()
+                    yield future.result(), read
+            while in_flight:
+                future, read = in_flight.popleft()
+                yield future.result(), read
+        finally:
+            pool.shutdown(cancel_futures=True)
