@@ -19,7 +19,8 @@ from typing import Any, Self
 
 import psycopg
 from django.db import connection
-from psycopg.abc import Params, Query
+from django.db.backends.utils import CursorWrapper
+from psycopg.abc import Params
 
 from donorcall.campaigns.models import Campaign, CampaignStatus, Priority, QueueEntry
 from donorcall.campaigns.queue.hours import (
@@ -63,6 +64,7 @@ class Plan:
     branches: tuple[tuple[int, str, int], ...]  # (campaign, zone key, priority)
     timeouts: tuple[tuple[int, int], ...]  # (campaign, preview timeout in seconds)
     sqlite_sql: str = field(default="", compare=False)
+    postgres_arrays: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def empty(self) -> bool:
@@ -142,7 +144,7 @@ def build_plan(
         branches=tuple(branches),
         timeouts=tuple((campaign_id, timeout) for campaign_id, timeout, _ in campaigns),
     )
-    return replace(plan, sqlite_sql=sqlite_claim_sql(plan))
+    return replace(plan, sqlite_sql=sqlite_claim_sql(plan), postgres_arrays=postgres_arrays(plan))
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
@@ -184,8 +186,8 @@ WITH branch AS (
 ), leased AS (
     UPDATE campaigns_queueentry q SET state = 'leased', lease_holder_id = %(agent)s::bigint,
         lease_token = %(token)s::uuid, leased_at = %(at)s::timestamptz,
-        lease_expires_at = (%(expiry)s::timestamptz[])[
-            array_position(%(expiry_c)s::bigint[], q.campaign_id)]
+        lease_expires_at = %(at)s + make_interval(secs => (%(timeout_s)s::int[])[
+            array_position(%(timeout_c)s::bigint[], q.campaign_id)])
     FROM picked WHERE q.id = picked.id RETURNING q.id, q.campaign_id, q.donor_id
 ), held AS (
     UPDATE campaigns_queueentry q SET state = 'held' FROM picked
@@ -198,21 +200,36 @@ SELECT id, campaign_id, donor_id FROM leased
 def claim_postgresql(
     agent: User, plan: Plan, token: uuid.UUID, at: datetime
 ) -> tuple[int, int, int] | None:
-    params = {
-        "at": at,
-        "agent": agent.pk,
-        "token": token,
-        "own_c": list(plan.own_campaigns),
-        "own_z": list(plan.own_keys),
-        "branch_c": [c for c, _, _ in plan.branches],
-        "branch_z": [z for _, z, _ in plan.branches],
-        "branch_p": [int(p) for _, _, p in plan.branches],
-        "expiry_c": [c for c, _ in plan.timeouts],
-        "expiry": [at + timedelta(seconds=t) for _, t in plan.timeouts],
-    }
+    params: dict[str, Any] = {"at": at, "agent": agent.pk, "token": token, **plan.postgres_arrays}
     with prepared_cursor() as cursor:
         cursor.execute(POSTGRES_CLAIM, params)
         return cursor.fetchone()
+
+
+def postgres_arrays(plan: Plan) -> dict[str, str]:
+    """The plan's arrays as PostgreSQL array literals, written once per plan: psycopg
+    turning Python lists into arrays on every claim was most of the claim's Python time."""
+    return {
+        "own_c": array_literal(plan.own_campaigns),
+        "own_z": array_literal(plan.own_keys),
+        "branch_c": array_literal([c for c, _, _ in plan.branches]),
+        "branch_z": array_literal([z for _, z, _ in plan.branches]),
+        "branch_p": array_literal([int(p) for _, _, p in plan.branches]),
+        "timeout_c": array_literal([c for c, _ in plan.timeouts]),
+        "timeout_s": array_literal([t for _, t in plan.timeouts]),
+    }
+
+
+def array_literal(values: Iterable[int | str]) -> str:
+    """``{1,2}`` / ``{"a","b"}``; strings quoted with backslash escapes (array input syntax),
+    so a zone key can hold any character. Cast in the SQL (``::text[]``, ``::bigint[]``)."""
+    return "{" + ",".join(array_element(value) for value in values) + "}"
+
+
+def array_element(value: int | str) -> str:
+    if isinstance(value, int):
+        return str(int(value))
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class PreparingCursor(psycopg.Cursor):
@@ -222,7 +239,7 @@ class PreparingCursor(psycopg.Cursor):
 
     def execute(
         self,
-        query: Query,
+        query: Any,  # psycopg's overloads (str, bytes, SQL, templates) pass straight through
         params: Params | None = None,
         *,
         prepare: bool | None = None,
@@ -231,18 +248,19 @@ class PreparingCursor(psycopg.Cursor):
         return super().execute(query, params, prepare=True, binary=binary)
 
 
-def prepared_cursor() -> Any:
+def prepared_cursor() -> CursorWrapper:
     """A ``PreparingCursor`` in Django's wrapper (error translation, the broken-transaction
-    check, query logging), on the current connection: one from the pool keeps its prepared
-    statements from one checkout to the next."""
+    check), on the current connection: one from the pool keeps its prepared statements from
+    one checkout to the next. When queries are being logged (DEBUG, tests counting queries)
+    Django's own cursor runs the same SQL instead: it can show the statement, a prepared one
+    it cannot."""
+    if connection.queries_logged:
+        return connection.cursor()
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:
         raw.prepare_threshold = ONLY_WHEN_ASKED
-    cursor = PreparingCursor(raw)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(cursor)
-    return connection.make_cursor(cursor)
+    return CursorWrapper(PreparingCursor(raw), connection)
 
 
 # --- SQLite -------------------------------------------------------------------------------------
@@ -252,23 +270,9 @@ def sqlite_claim_sql(plan: Plan) -> str:
     """One UPDATE over the picked donor's open rows: the ranked head (UNION ALL of LIMIT 1
     subqueries, one per branch) is leased, the donor's other open rows are held. Campaign
     ids and priorities are our integers, written in; zone keys are parameters."""
-    arms = []
-    if plan.own_keys:
-        campaigns = ", ".join(str(int(c)) for c in plan.own_campaigns)
-        zones = ", ".join(f"%(own{n})s" for n in range(len(plan.own_keys)))
-        arms.append(
-            "SELECT 1 AS p, q.due_at, q.id, q.donor_id FROM campaigns_queueentry q "
-            "WHERE q.owner_id = %(agent)s AND q.priority = 1 "
-            f"AND q.campaign_id IN ({campaigns}) AND q.zone_key IN ({zones}) AND {OPEN_ROW}"
-        )
-    for n, (campaign_id, _, priority) in enumerate(plan.branches):
-        arms.append(
-            f"SELECT {int(priority)} AS p, q.due_at, q.id, q.donor_id FROM campaigns_queueentry q "
-            f"WHERE q.campaign_id = {int(campaign_id)} AND q.zone_key = %(z{n})s "
-            f"AND q.priority = {int(priority)} AND {OPEN_ROW}"
-        )
     ranked = " UNION ALL ".join(
-        f"SELECT * FROM ({arm} ORDER BY q.due_at, q.id LIMIT 1)" for arm in arms
+        f"SELECT * FROM ({arm} ORDER BY q.due_at, q.id LIMIT 1)"  # noqa: S608 -- our fragments only
+        for arm in sqlite_arms(plan)
     )
     expiry = " ".join(f"WHEN {int(c)} THEN %(expiry{c})s" for c, _ in plan.timeouts)
     picked = "id = (SELECT id FROM pick)"
@@ -287,15 +291,34 @@ def sqlite_claim_sql(plan: Plan) -> str:
     )
 
 
+def sqlite_arms(plan: Plan) -> list[str]:
+    """One WHERE per branch: own appointments (the agent's, in every campaign and appointment
+    zone), then one (campaign, zone key, priority) each, the claim index's columns in order."""
+    arms = []
+    if plan.own_keys:
+        campaigns = ", ".join(str(int(c)) for c in plan.own_campaigns)
+        zones = ", ".join(f"%(own{n})s" for n in range(len(plan.own_keys)))
+        arms.append(
+            "SELECT 1 AS p, q.due_at, q.id, q.donor_id FROM campaigns_queueentry q "  # noqa: S608 -- our integers and placeholders only
+            "WHERE q.owner_id = %(agent)s AND q.priority = 1 "
+            f"AND q.campaign_id IN ({campaigns}) AND q.zone_key IN ({zones}) AND {OPEN_ROW}"
+        )
+    for n, (campaign_id, _, priority) in enumerate(plan.branches):
+        arms.append(
+            f"SELECT {int(priority)} AS p, q.due_at, q.id, q.donor_id FROM campaigns_queueentry q "  # noqa: S608 -- our integers and placeholders only
+            f"WHERE q.campaign_id = {int(campaign_id)} AND q.zone_key = %(z{n})s "
+            f"AND q.priority = {int(priority)} AND {OPEN_ROW}"
+        )
+    return arms
+
+
 def claim_sqlite(
     agent: User, plan: Plan, token: uuid.UUID, at: datetime
 ) -> tuple[int, int, int] | None:
     """No transaction of our own: a single UPDATE is atomic, and it holds SQLite's write lock
     from its first step, so the head it ranks is the head it leases."""
     params: dict[str, Any] = {"agent": agent.pk, "at": db_time(at)}
-    params["token"] = QueueEntry._meta.get_field("lease_token").get_db_prep_value(
-        token, connection
-    )
+    params["token"] = QueueEntry._meta.get_field("lease_token").get_db_prep_value(token, connection)
     params |= {f"own{n}": key for n, key in enumerate(plan.own_keys)}
     params |= {f"z{n}": key for n, (_, key, _) in enumerate(plan.branches)}
     params |= {f"expiry{c}": db_time(at + timedelta(seconds=t)) for c, t in plan.timeouts}
