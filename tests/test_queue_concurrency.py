@@ -1,7 +1,8 @@
 """Invariant 1 under real concurrency (PostgreSQL only: SQLite would pass for the wrong reason).
 
 32 agents, each on its own thread and its own database session, claim from two campaigns
-that share some donors, and release or finish every donor until Out of Data.
+that share some donors, and release a donor or call it and record Concluded, until Out of
+Data. The daily cap then keeps a concluded donor's row on the other campaign for tomorrow.
 
 The pool: settings cap PostgreSQL at DATABASE_POOL_SIZE (4) sessions per process, which is
 right for a web process (requests wait for a session) but would leave 28 threads waiting 30
@@ -15,12 +16,15 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections, transaction
+import time_machine
+from django.db import connection, connections
 
+from donorcall.callcenter.actions import record_outcome, start_call
+from donorcall.callcenter.models import Call
 from donorcall.campaigns.models import QueueEntry, QueueState
 from donorcall.campaigns.queue.claim import claim_next_donor
-from donorcall.campaigns.queue.eligibility import enqueue, lock_donors
-from donorcall.campaigns.queue.leases import release_lease, unhold_siblings
+from donorcall.campaigns.queue.eligibility import enqueue
+from donorcall.campaigns.queue.leases import release_lease
 from donorcall.donors.models import Donor, PhoneNumber
 from donorcall.staff.models import User
 from tests.queue_world import WEDNESDAY_NOON_UTC, make_campaign
@@ -58,14 +62,20 @@ def build_queue():
     return [first, second]
 
 
-def finish(claim) -> None:
-    """What an outcome does to the queue, reduced to the invariant: the row is done and the
-    donor's other rows are free again (outcomes come later; this is the same locking)."""
-    with transaction.atomic():
-        lock_donors([claim.donor_id])
-        entry = QueueEntry.objects.get(pk=claim.entry_id)
-        QueueEntry.objects.filter(pk=entry.pk).update(state=QueueState.DONE)
-        unhold_siblings(entry)
+def conclude(claim, agent: User) -> None:
+    """Call the donor and record Concluded: the real outcome path, with its locking."""
+    call = start_call(claim.entry, token=claim.token, by=agent)
+    record_outcome(call, reason="concluded", by=agent)
+
+
+def out_of_data(agent: User, campaigns) -> bool:
+    """Nothing to claim, several times in a row with nobody holding a lease: a row another
+    agent was about to release would otherwise end this agent's shift early."""
+    for _ in range(3):
+        if QueueEntry.objects.filter(state=QueueState.LEASED).exists():
+            return False
+        time.sleep(0.01)
+    return claim_next_donor(agent, campaigns=campaigns, now=NOW) is None
 
 
 @pytest.mark.postgres
@@ -86,7 +96,7 @@ def test_no_donor_is_leased_twice_at_once(pool_for_every_thread):
             while True:
                 claim = claim_next_donor(agent, campaigns=campaigns, now=NOW)
                 if claim is None:
-                    if not QueueEntry.objects.exclude(state=QueueState.DONE).exists():
+                    if out_of_data(agent, campaigns):
                         return
                     time.sleep(0.005)  # others hold the rest; wait for them to let go
                     continue
@@ -101,7 +111,7 @@ def test_no_donor_is_leased_twice_at_once(pool_for_every_thread):
                     release_lease(QueueEntry(pk=claim.entry_id, donor_id=claim.donor_id),
                                   token=claim.token, by=agent)  # fmt: skip
                 else:
-                    finish(claim)
+                    conclude(claim, agent)
                     with guard:
                         finished.append(claim.entry_id)
         except BaseException as error:  # reported to the main thread below
@@ -110,13 +120,16 @@ def test_no_donor_is_leased_twice_at_once(pool_for_every_thread):
             connection.close()
 
     threads = [threading.Thread(target=work, args=(agent,)) for agent in agents]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    with time_machine.travel(NOW, tick=True):  # the outcome path reads the clock itself
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
     assert not errors, errors
     assert not violations, violations[:5]
-    remaining = QueueEntry.objects.exclude(state=QueueState.DONE).count()
+    remaining = QueueEntry.objects.exclude(state=QueueState.DONE)
     assert len(finished) == len(set(finished))
-    assert len(finished) + remaining == initial == 400
-    assert remaining == 0
+    assert len(finished) + remaining.count() == initial == 400
+    # What is left is only the shared donors' other rows, moved to tomorrow by the daily cap.
+    assert not remaining.filter(due_at__lte=NOW).exists()
+    assert Call.objects.filter(outcome_recorded_at__isnull=False).count() == len(finished)

@@ -126,8 +126,9 @@ class CampaignForm(forms.Form):
     )  # fmt: skip
     requires_tps_screening = forms.BooleanField(
         label="TPS screening required", required=False,
-        help_text="UK numbers not screened against the Telephone Preference Service in the "
-        "last 28 days are not called.",
+        help_text="Recorded for now, not yet enforced: the 28-day screening check needs "
+        "each number's screening date, which donorcall does not keep yet. Numbers on a TPS "
+        "screening file are already never called (Suppression list).",
     )  # fmt: skip
     script = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 8}), help_text=script_help()
