@@ -295,3 +295,17 @@ def test_the_ended_reasons_are_the_seeds_five():
         "Not available",
         "Wrong number",
     ]
+
+
+def test_a_campaign_hands_out_nobody_outside_its_dates(agent, donor, db):
+    from datetime import date
+
+    early = make_campaign("Not yet", starts_on=date(2026, 11, 25))
+    over = make_campaign("Over", ends_on=date(2026, 11, 23))
+    today_only = make_campaign("Today", starts_on=date(2026, 11, 24), ends_on=date(2026, 11, 24))
+    for campaign in (early, over, today_only):
+        enqueue(campaign, [donor.pk], by=None)
+
+    assert claim_next_donor(agent, campaigns=[early, over]) is None
+    claim = claim_next_donor(agent, campaigns=[early, over, today_only])
+    assert claim is not None and claim.campaign_id == today_only.pk

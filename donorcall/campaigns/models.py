@@ -1,11 +1,12 @@
 """Campaigns, teams, and the lists administrators keep: skip, break and ended reasons, and
 dispositions. The campaign queue and the claim (the dialler) build on these."""
 
-from datetime import time
+from datetime import datetime, time
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from donorcall.donors.models import Purpose
 
@@ -161,6 +162,16 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_running(self, at: datetime) -> bool:
+        """Active, and ``at`` falls within its start and end dates (inclusive) in the
+        organisation's time zone. Only a running campaign hands out donors."""
+        if self.status != CampaignStatus.ACTIVE:
+            return False
+        today = timezone.localdate(at)
+        if self.starts_on and today < self.starts_on:
+            return False
+        return not (self.ends_on and today > self.ends_on)
 
 
 class Team(models.Model):

@@ -22,7 +22,7 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from psycopg.abc import Params
 
-from donorcall.campaigns.models import Campaign, CampaignStatus, Priority, QueueEntry
+from donorcall.campaigns.models import Campaign, Priority, QueueEntry
 from donorcall.campaigns.queue.hours import (
     APPOINTMENT_WINDOW,
     Window,
@@ -95,7 +95,7 @@ def claim_next_donor(
     rows, leases that one and holds the others. Nothing to skip.
     """
     at = now or clock_now()
-    live = [campaign for campaign in campaigns if campaign.status == CampaignStatus.ACTIVE]
+    live = [campaign for campaign in campaigns if campaign.is_running(at)]
     plan = plan_for(live, at)
     if plan.empty:
         return None
