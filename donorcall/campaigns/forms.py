@@ -126,9 +126,9 @@ class CampaignForm(forms.Form):
     )  # fmt: skip
     requires_tps_screening = forms.BooleanField(
         label="TPS screening required", required=False,
-        help_text="Recorded for now, not yet enforced: the 28-day screening check needs "
-        "each number's screening date, which donorcall does not keep yet. Numbers on a TPS "
-        "screening file are already never called (Suppression list).",
+        help_text="UK numbers are called only if a TPS screening file was uploaded in the "
+        "last 28 days (each upload screens every UK number on file then); numbers on the file "
+        "are never called (Suppression list). Numbers outside the UK are not affected.",
     )  # fmt: skip
     script = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 8}), help_text=script_help()

@@ -213,6 +213,7 @@ class Blocked(models.TextChoices):
     UNDER_16 = "under_16", "Known to be under 16"
     NO_NUMBER = "no_number", "No number"
     SUPPRESSED = "suppressed", "Suppressed"
+    TPS_UNSCREENED = "tps_unscreened", "TPS screening out of date"
     NO_CONSENT = "no_consent", "No consent"
     MAX_ATTEMPTS = "max_attempts", "Max attempts"
 
@@ -232,7 +233,7 @@ class QueueEntry(models.Model):
     due_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     zone_key = models.CharField(max_length=255, null=True, blank=True)
-    blocked = models.CharField(max_length=12, choices=Blocked, null=True, blank=True)
+    blocked = models.CharField(max_length=16, choices=Blocked, null=True, blank=True)
     lease_holder = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -51,6 +51,12 @@ REASONS: dict[str, tuple[str, str]] = {
         "Every number they have is on the suppression list (do not call, TPS). Add another "
         "number only if the donor gives one.",
     ),
+    "tps_unscreened": (
+        "TPS screening out of date",
+        "This campaign requires TPS screening and their UK numbers were not screened in the "
+        "last 28 days (or never). Upload this month's TPS screening file on the suppression "
+        "list; numbers it does not list become callable at once.",
+    ),
     "no_number": (
         "No number",
         "Add a phone number on the donor's profile, or import one.",

@@ -106,6 +106,9 @@ class PhoneNumber(ContactDetail):
     donor = models.ForeignKey(Donor, on_delete=models.CASCADE, related_name="phone_numbers")
     number = models.CharField(max_length=20, help_text="E.164, e.g. +447700900123")
     kind = models.CharField(max_length=16, choices=PhoneKind, default=PhoneKind.OTHER)
+    # UK numbers: when the last TPS screening run covered this number (docs/dialler.md, "TPS
+    # screening"); NULL = never screened.
+    tps_screened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-is_primary", "id"]
@@ -336,6 +339,26 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} suppressed ({self.get_reason_display()})"
+
+
+class ScreeningRun(models.Model):
+    """One TPS screening upload: every current UK number on file at ``at`` counts as screened
+    then (``PhoneNumber.tps_screened_at``); the file's numbers are the registered ones."""
+
+    at = models.DateTimeField()
+    reason = models.CharField(max_length=12, choices=SuppressionReason)
+    source = models.CharField(max_length=200, blank=True)
+    numbers_screened = models.PositiveIntegerField(default=0)
+    registered_found = models.PositiveIntegerField(default=0)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Screening run {self.at:%Y-%m-%d %H:%M} ({self.numbers_screened} numbers)"
 
 
 # --- History ---------------------------------------------------------------------------------

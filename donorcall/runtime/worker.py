@@ -48,10 +48,30 @@ def expire_leases() -> bool:
     return expire() > 0
 
 
+TPS_SWEEP_EVERY = timedelta(minutes=10)  # well inside eligibility.TPS_SWEEP_MARGIN
+_next_tps_sweep: list = [None]  # this process's next full sweep; None = due now
+
+
+def expire_tps_screening() -> bool:
+    """TPS screenings age out with the clock (docs/dialler.md, "TPS screening"): block the rows
+    whose donor's UK numbers passed 28 days, in batches while there are any, then look again
+    in ten minutes."""
+    from donorcall.campaigns.queue.eligibility import sweep_tps_screening
+
+    due = _next_tps_sweep[0]
+    if due is not None and now() < due:
+        return False
+    if sweep_tps_screening(BATCH):
+        return True
+    _next_tps_sweep[0] = now() + TPS_SWEEP_EVERY
+    return False
+
+
 STEPS: list[Step] = [
     delete_expired_sessions,
     forget_old_sign_in_failures,
     expire_leases,
+    expire_tps_screening,
     run_next_import,
     forget_stale_uploads,
 ]

@@ -9,12 +9,12 @@ being. ``enqueue`` puts donors on a campaign.
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
 
-from donorcall.campaigns.models import Campaign, QueueEntry, QueueState, QueueZone
+from donorcall.campaigns.models import Blocked, Campaign, QueueEntry, QueueState, QueueZone
 from donorcall.campaigns.queue.hours import forget_zone_keys
 from donorcall.donors.models import (
     Channel,
@@ -31,6 +31,12 @@ from donorcall.staff.models import User
 
 CHUNK = 1000  # donors per statement: inside SQLite's and PostgreSQL's parameter limits
 MINIMUM_AGE = 16
+UK_PREFIX = "+44"
+# COMPLIANCE.md: where a campaign requires it, a UK number screened more than 28 days ago is
+# not callable. The stored ``blocked`` is recomputed by the worker's sweep every few minutes,
+# so a screening stops counting an hour early: the sweep blocks the row before the 28 days end.
+TPS_SCREENING_VALID = timedelta(days=28)
+TPS_SWEEP_MARGIN = timedelta(hours=1)
 
 
 @dataclass
@@ -104,6 +110,8 @@ def blocked_reason() -> Case:
         When(Exists(donor.filter(date_of_birth__gt=sixteen_years_ago())), then=Value("under_16")),
         When(~Exists(current_numbers()), then=Value("no_number")),
         When(~Exists(callable_numbers()), then=Value("suppressed")),
+        When(Exists(screening_campaign()) & ~Exists(tps_callable_numbers()),
+             then=Value("tps_unscreened")),
         When(Exists(withdrawn_phone_consent()), then=Value("no_consent")),
         When(Exists(attempts_used_up()), then=Value("max_attempts")),
         default=Value(None),
@@ -119,6 +127,21 @@ def current_numbers():
 
 def callable_numbers():
     return current_numbers().filter(~Exists(active_suppression()))
+
+
+def screening_campaign():
+    return Campaign.objects.filter(pk=OuterRef("campaign_id"), requires_tps_screening=True)
+
+
+def tps_callable_numbers(at: datetime | None = None):
+    """Callable numbers a screening campaign may dial: non-UK, or UK and screened recently."""
+    recent = Q(tps_screened_at__gte=tps_screening_cutoff(at))
+    return callable_numbers().filter(~Q(number__startswith=UK_PREFIX) | recent)
+
+
+def tps_screening_cutoff(at: datetime | None = None) -> datetime:
+    """A UK number screened before this instant no longer counts as screened."""
+    return (at or now()) - TPS_SCREENING_VALID + TPS_SWEEP_MARGIN
 
 
 def attempts_used_up():
@@ -150,6 +173,31 @@ def sixteen_years_ago() -> date:
         return today.replace(year=today.year - MINIMUM_AGE)
     except ValueError:  # 29 February
         return today.replace(year=today.year - MINIMUM_AGE, day=28)
+
+
+def sweep_tps_screening(limit: int = 500) -> int:
+    """Refresh the donors whose stored ``tps_unscreened`` is out of step with the clock: rows of
+    screening campaigns still callable although no number passes the 28-day rule any more,
+    and ``tps_unscreened`` rows that a screening, a new number or the campaign no longer
+    justifies. At most ``limit`` donors; returns how many. Idempotent: a refreshed row no
+    longer matches. The worker runs it every few minutes (docs/dialler.md, "TPS screening")."""
+    at = now()
+    later = [Blocked.NO_CONSENT, Blocked.MAX_ATTEMPTS]  # tps_unscreened comes before these
+    screened = Exists(tps_callable_numbers(at))
+    live = QueueEntry.objects.exclude(state=QueueState.DONE)
+    expired = live.filter(Q(blocked=None) | Q(blocked__in=later)).filter(
+        Exists(screening_campaign()), ~screened
+    )
+    lifted = live.filter(blocked=Blocked.TPS_UNSCREENED).filter(
+        ~Exists(screening_campaign()) | screened
+    )
+    donors: set[int] = set()
+    for rows in (expired, lifted):
+        if len(donors) < limit:
+            wanted = limit - len(donors)
+            donors.update(rows.order_by().values_list("donor_id", flat=True).distinct()[:wanted])
+    refresh_queue(donors)
+    return len(donors)
 
 
 def enqueue(campaign: Campaign, donor_ids: Iterable[int], *, by: User | None) -> EnqueueResult:

@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
-from donorcall.campaigns.queue.eligibility import refresh_queue
+from donorcall.campaigns.models import QueueEntry, QueueState
+from donorcall.campaigns.queue.eligibility import UK_PREFIX, refresh_queue
 from donorcall.donors.history import record_event
 from donorcall.donors.models import (
     Donor,
     EmailAddress,
     PhoneNumber,
+    ScreeningRun,
     Suppression,
     SuppressionKind,
     SuppressionReason,
@@ -115,6 +117,7 @@ class ScreeningReport:
     already_suppressed: int = 0
     donors_affected: int = 0
     invalid: list[tuple[int, str]] = field(default_factory=list)
+    run: ScreeningRun | None = None  # TPS only: the screening run this file recorded
 
 
 def suppress_numbers_from_file(
@@ -154,4 +157,31 @@ def suppress_numbers_from_file(
             .distinct()
             .count()
         )
+    if reason == SuppressionReason.TPS:
+        report.run = record_screening_run(report, source=source, by=by)
     return report
+
+
+def record_screening_run(report: ScreeningReport, *, source: str, by: User | None) -> ScreeningRun:
+    """A TPS file screens every current UK number on file now (docs/dialler.md, "TPS
+    screening"): the registered ones are suppressed above, before this runs, so no registered
+    number is ever marked screened without its suppression. One set-based UPDATE, then the
+    queue rows of screening campaigns learn it in the same transaction."""
+    with transaction.atomic():
+        at = now()
+        uk = PhoneNumber.objects.filter(removed_at=None, number__startswith=UK_PREFIX)
+        screened = uk.update(tps_screened_at=at)
+        run = ScreeningRun.objects.create(
+            at=at, reason=SuppressionReason.TPS, source=source[:200], numbers_screened=screened,
+            registered_found=report.added + report.already_suppressed, by=by,
+        )  # fmt: skip
+        affected = (
+            QueueEntry.objects.filter(campaign__requires_tps_screening=True)
+            .exclude(state=QueueState.DONE)
+            .filter(donor_id__in=uk.values("donor_id"))
+            .order_by()
+            .values_list("donor_id", flat=True)
+            .distinct()
+        )
+        refresh_queue(affected)
+    return run

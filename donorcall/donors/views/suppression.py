@@ -79,6 +79,9 @@ def screening_upload(request: AuthedRequest) -> HttpResponse:
         except InvalidInput as error:
             attach_error(form, error)
         else:
-            messages.success(request, f"Screening file read: {report.added} numbers added.")
+            message = f"Screening file read: {report.added} numbers added."
+            if report.run:
+                message += f" {report.run.numbers_screened} UK numbers marked screened today."
+            messages.success(request, message)
     context = {"form": form, "report": report}
     return render(request, "donors/screening_upload.html", context, status=form_status(form))
