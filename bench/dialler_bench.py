@@ -1,4 +1,5 @@
-"""The dialler's benchmark (PERFORMANCE.md: B1, T1, T2, T6 on PostgreSQL; B7, T14 on SQLite).
+"""The dialler's benchmark (PERFORMANCE.md: B1, T1, T2, T6 on PostgreSQL; B7, T14 on SQLite;
+G1 and T7 on both).
 
     python bench/dialler_bench.py [--rows 100000] [--database postgres|sqlite|both]
 
@@ -16,6 +17,10 @@ and written with ``COPY`` (SQLite: ``executemany``); ``blocked`` is filled as
   Los Angeles, all inside hours at the bench instant except Los Angeles (08:00 there).
 - **adversarial**: the same, but the earliest-due 60% of rows are in Sydney (02:00 there).
 - **empty**: every row ineligible (blocked, not due, or outside hours): Out of Data.
+- **g1**: two campaigns sharing a third of their donors (so claims hold and finishes un-hold
+  siblings), every row eligible; ``max(20k, rows / 10)`` donors, as many claims
+  (bench/dialler_load.py runs the agents).
+- **t7**: the normal mix on one campaign, first ``rows`` rows, then ``9 × rows`` more.
 - **baseline**: a copy of normal (three times the rows on PostgreSQL) that only the bare
   claims B1 and B7 take from, through the same connection layer and settings as the full
   claim; the JSON's "notes" say why each baseline is set up as it is.
@@ -45,6 +50,13 @@ SECONDS = 3.0
 ROUNDS = 2
 TARGETS = {"T1": 0.6, "T2": 0.5, "T6": 3.0, "T14": 0.5}
 ZONES = ["Europe/London", "America/New_York", "America/Chicago", "America/Los_Angeles"]
+AGENTS = 200  # G1
+# G1 on PostgreSQL: the server allows 100 sessions (max_connections) and other work may hold
+# some, so the 200 agents share a pool of this many, as a web process's requests do.
+G1_SESSIONS = int(os.environ.get("BENCH_G1_SESSIONS", "40"))
+LATENCY_CLAIMS = 2000  # T7, per queue size
+T7_TARGET = 1.2
+G1_FIRST_DONOR, T7_FIRST_DONOR = 50_000_000, 100_000_000
 
 
 def log(message: str) -> None:
@@ -120,6 +132,132 @@ def make_campaigns_and_agents():
     }
     agents = [User.objects.create(username=f"bench{n}") for n in range(THREADS)]
     return campaigns, agents
+
+
+def make_campaign(name: str):
+    from donorcall.campaigns.models import Campaign, CampaignStatus
+    from donorcall.donors.models import Purpose
+
+    purpose = Purpose.objects.get(code="fundraising")
+    return Campaign.objects.create(name=name, purpose=purpose, status=CampaignStatus.ACTIVE)
+
+
+def g1_donors(rows: int) -> int:
+    return max(20_000, rows // 10)
+
+
+def g1_queue_rows(first: int, second: int, first_donor: int, donors: int):
+    """The first two thirds of the donors on ``first``, the last two thirds on ``second``:
+    the middle third is on both. Fresh, due, in zones inside hours, nothing blocked."""
+    for g in range(donors):
+        due = datetime.fromtimestamp(INSTANT.timestamp() - 60 - (g % 997) * 60, UTC)
+        for campaign_id, wanted in ((first, g < 2 * donors // 3), (second, g >= donors // 3)):
+            if wanted:
+                yield (campaign_id, first_donor + g, "open", 4, due, 0, ZONES[g % 3], None, "",
+                       INSTANT)  # fmt: skip
+
+
+def copy_rows(raw, table: str, columns: tuple[str, ...], rows) -> None:
+    with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+REOPEN = (
+    "UPDATE campaigns_queueentry SET state = 'open', lease_holder_id = NULL, lease_token = NULL, "
+    "leased_at = NULL, lease_expires_at = NULL WHERE campaign_id = %s AND state = 'leased'"
+)
+
+
+def make_g1_agents():
+    from donorcall.staff.models import User
+
+    return User.objects.bulk_create(User(username=f"g1agent{n}") for n in range(AGENTS))
+
+
+def g1_figure(campaigns, donors: int) -> dict:
+    import dialler_load
+
+    result = dialler_load.run_agents(make_g1_agents(), campaigns, donors, INSTANT)
+    log(f"G1: {result['claims']} claims at {result['value']}/s, met={result['met']}")
+    return result
+
+
+def t7_figure(small: list[list[float]], large: list[list[float]], rows: int) -> dict:
+    def p50(times: list[float]) -> float:
+        return times[len(times) // 2] * 1000  # ms: SQLite's claims take ~0.1 ms
+
+    result = figure(min(map(p50, large)), min(map(p50, small)), T7_TARGET, lower_is_better=True)
+    every_small = sorted(t for r in small for t in r)
+    every_large = sorted(t for r in large for t in r)
+    return {**result, "unit": "ms (p50 claim latency, best of 4 rounds; large queue vs small)",
+            "small_rows": rows, "large_rows": 10 * rows, "claims_each": len(every_small),
+            "round_p50s_small_ms": [round(p50(r), 4) for r in small],
+            "round_p50s_large_ms": [round(p50(r), 4) for r in large],
+            "p99_small_ms": round(p99(every_small) * 1000, 4),
+            "p99_large_ms": round(p99(every_large) * 1000, 4)}  # fmt: skip
+
+
+def claim_latencies(campaign, agent) -> list[list[float]]:
+    """LATENCY_CLAIMS claims in four rounds with short pauses between them, so that a burst
+    of other work on the machine spoils one round, not the figure (T7 takes the best)."""
+    work = full_claim(campaign, [agent])
+    latencies(work, 300)  # warm the cache and the prepared statement
+    rounds = []
+    for _ in range(4):
+        rounds.append(latencies(work, LATENCY_CLAIMS // 4))
+        time.sleep(0.5)
+    return rounds
+
+
+def g1_postgres(rows: int) -> dict:
+    from django.db import connection, connections
+
+    first, second = make_campaign("G1 first"), make_campaign("G1 second")
+    donors = g1_donors(rows)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        copy_rows(raw, "donors_donor", DONOR_COLUMNS, donor_rows(G1_FIRST_DONOR, donors))
+        copy_rows(raw, "campaigns_queueentry", QUEUE_COLUMNS,
+                  g1_queue_rows(first.pk, second.pk, G1_FIRST_DONOR, donors))  # fmt: skip
+        raw.execute("ANALYZE campaigns_queueentry")
+    pool = connections.settings["default"]["OPTIONS"]["pool"]
+    before = dict(pool)
+    connection.close()
+    connection.close_pool()
+    pool.update(min_size=1, max_size=G1_SESSIONS)
+    try:
+        result = g1_figure([first, second], donors)
+    finally:
+        connection.close()
+        connection.close_pool()
+        pool.clear()
+        pool.update(before)
+    return {**result, "database_sessions": G1_SESSIONS}
+
+
+def t7_postgres(rows: int) -> dict:
+    """The same campaign's claim latency at ``rows`` queue rows, then at ``10 × rows``: the
+    claimed rows are reopened and the table vacuumed before each measurement."""
+    from django.db import connection
+
+    from donorcall.staff.models import User
+
+    campaign, agent = make_campaign("T7"), User.objects.create(username="t7agent")
+    measured = []
+    for first, count in ((T7_FIRST_DONOR, rows), (T7_FIRST_DONOR + rows, 9 * rows)):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            raw.execute(REOPEN, (campaign.pk,))
+            copy_rows(raw, "donors_donor", DONOR_COLUMNS, donor_rows(first, count))
+            copy_rows(raw, "campaigns_queueentry", QUEUE_COLUMNS,
+                      queue_rows("normal", campaign.pk, first, count))  # fmt: skip
+            raw.execute("VACUUM ANALYZE campaigns_queueentry")
+            raw.execute("VACUUM ANALYZE donors_donor")
+        log(f"T7: {count} rows added in {time.perf_counter() - started:.1f}s")
+        measured.append(claim_latencies(campaign, agent))
+    return t7_figure(measured[0], measured[1], rows)
 
 
 def load_postgres(campaigns, rows: int) -> None:
@@ -265,7 +403,10 @@ def bench_postgres(rows: int) -> dict:
         started = time.perf_counter()
         load_postgres(campaigns, rows)
         log(f"postgres: {3 * rows} queue rows loaded in {time.perf_counter() - started:.1f}s")
-        return measure_postgres(campaigns, agents)
+        figures = measure_postgres(campaigns, agents)
+        figures["G1_postgres"] = g1_postgres(rows)
+        figures["T7_postgres"] = t7_postgres(rows)
+        return figures
     finally:
         from django.db import connection
 
@@ -319,7 +460,41 @@ def bench_sqlite(rows: int) -> dict:
         raw.execute("INSERT OR IGNORE INTO campaigns_queuezone (key) "
                     "SELECT DISTINCT zone_key FROM campaigns_queueentry")  # fmt: skip
         raw.commit()
-        return measure_sqlite(raw, like_django(path), campaigns, agents[0])
+        figures = measure_sqlite(raw, like_django(path), campaigns, agents[0])
+        figures["G1_sqlite"] = g1_sqlite(raw, rows)
+        figures["T7_sqlite"] = t7_sqlite(raw, rows)
+        raw.close()
+        return figures
+
+
+def sqlite_insert(raw: sqlite3.Connection, table: str, columns: tuple[str, ...], rows) -> None:
+    raw.executemany(insert_sql(table, columns), (sqlite_row(r) for r in rows))
+    raw.commit()
+
+
+def g1_sqlite(raw: sqlite3.Connection, rows: int) -> dict:
+    first, second = make_campaign("G1 first"), make_campaign("G1 second")
+    donors = g1_donors(rows)
+    sqlite_insert(raw, "donors_donor", DONOR_COLUMNS, donor_rows(G1_FIRST_DONOR, donors))
+    sqlite_insert(raw, "campaigns_queueentry", QUEUE_COLUMNS,
+                  g1_queue_rows(first.pk, second.pk, G1_FIRST_DONOR, donors))  # fmt: skip
+    return g1_figure([first, second], donors)
+
+
+def t7_sqlite(raw: sqlite3.Connection, rows: int) -> dict:
+    from donorcall.staff.models import User
+
+    campaign, agent = make_campaign("T7"), User.objects.create(username="t7agent")
+    measured = []
+    for first, count in ((T7_FIRST_DONOR, rows), (T7_FIRST_DONOR + rows, 9 * rows)):
+        started = time.perf_counter()
+        raw.execute(REOPEN.replace("%s", "?"), (campaign.pk,))
+        sqlite_insert(raw, "donors_donor", DONOR_COLUMNS, donor_rows(first, count))
+        sqlite_insert(raw, "campaigns_queueentry", QUEUE_COLUMNS,
+                      queue_rows("normal", campaign.pk, first, count))  # fmt: skip
+        log(f"T7: {count} rows added in {time.perf_counter() - started:.1f}s")
+        measured.append(claim_latencies(campaign, agent))
+    return t7_figure(measured[0], measured[1], rows)
 
 
 def like_django(path: Path) -> sqlite3.Connection:
@@ -439,6 +614,19 @@ NOTES = [
     "(holder, token, times): the part of the T1/B1 and T14/B7 gaps that is the queue row's "
     "write cost (the lease_holder foreign key: its check and its index), not the claim's logic. "
     "They are reported, not used as baselines.",
+    "G1_postgres / G1_sqlite (bench/dialler_load.py): 200 agent threads claim from two "
+    "campaigns sharing a third of their donors until max(20k, rows/10) claims; each claim is "
+    "followed by a finish (80%: row done and the donor's other rows un-held, under the donor "
+    "lock; 20%: release_lease). value = claims/s; met = no donor in the shared held set twice "
+    "at once, no errors, and done-by-agents + not-done rows = initial with nothing left "
+    "leased or held. PostgreSQL's max_connections is 100 here, so the 200 agents share a pool "
+    "of database_sessions sessions (BENCH_G1_SESSIONS), checked out per step as requests do; "
+    "SQLite: one connection per agent, writers serialised by the write lock.",
+    "T7_postgres / T7_sqlite: p50 of 2,000 single-thread full claims (after 300 warm-up; four "
+    "rounds of 500, the best round's p50, as the throughput figures take the best round) on "
+    "one campaign at rows queue rows, then after 9 x rows more are added to it (10 x; quick "
+    "mode 100k vs 1M, full 1M vs 10M); claimed rows are reopened and (PostgreSQL) the table "
+    "vacuumed before each measurement. met = large p50 <= 1.2 x small p50.",
 ]
 
 
