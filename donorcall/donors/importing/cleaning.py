@@ -29,7 +29,7 @@ Chunk = list[tuple[int, list[str]]]
 
 @dataclass
 class CleanChunk:
-    """A chunk's good rows, as CSV text for COPY or as tuples, and its bad rows' problems."""
+    """A chunk's good rows, as text for COPY or as tuples, and its bad rows' problems."""
 
     read: int
     good: int
@@ -47,14 +47,27 @@ def clean_chunk(cleaner: RowCleaner, chunk: Chunk, as_csv: bool) -> CleanChunk:
             bad.append(problems)
         else:
             rows.append(row)
-    return CleanChunk(len(chunk), len(rows), to_csv(rows) if as_csv else rows, bad)
+    return CleanChunk(len(chunk), len(rows), to_copy_text(rows) if as_csv else rows, bad)
 
 
-def to_csv(rows: list[tuple]) -> str:
-    """Rows as COPY's CSV: None is an empty unquoted field, which COPY reads as NULL."""
+def to_copy_text(rows: list[tuple]) -> str:
+    """Rows in COPY's text format (tab-separated, backslash escapes), written by the csv
+    module in C rather than value by value: None is an empty field, which the staging's COPY
+    (``NULL ''``) reads as NULL. The writer escapes a tab, newline or backslash in a value with
+    a backslash, which COPY reads back as that character; it leaves a carriage return alone,
+    which COPY would take for the end of a line, so it becomes COPY's ``\\r``. (Every
+    backslash the writer wrote before it is doubled, so ``\\r`` is always an escape.)"""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()
+    csv.writer(
+        buffer,
+        delimiter="\t",
+        quoting=csv.QUOTE_NONE,
+        quotechar=None,
+        escapechar="\\",
+        lineterminator="\n",
+    ).writerows(rows)
+    text = buffer.getvalue()
+    return text.replace("\r", "\\r") if "\r" in text else text
 
 
 def worker_state(plan: dict, as_csv: bool) -> tuple[RowCleaner, bool]:
