@@ -13,33 +13,29 @@ from donorcall.donors.models import Purpose
 # --- Settings lists (administrators) ---------------------------------------------------------
 
 
-class SkipReason(models.Model):
+class ReasonList(models.Model):
+    """A list administrators keep (skip reasons, break reasons): named, ordered, retired rather
+    than deleted, since past skips and breaks refer to their reason."""
+
+    name = models.CharField(max_length=80, unique=True)
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SkipReason(ReasonList):
     """Why an agent skipped a previewed donor (seeds: "Skip reasons are added by your system
     administrator")."""
 
-    name = models.CharField(max_length=80, unique=True)
-    is_active = models.BooleanField(default=True)
-    position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class BreakReason(models.Model):
+class BreakReason(ReasonList):
     """Why an agent takes a break (Take Break): lunch, training, comfort break…"""
-
-    name = models.CharField(max_length=80, unique=True)
-    is_active = models.BooleanField(default=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class EndedReasonCode(models.TextChoices):
