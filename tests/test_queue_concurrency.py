@@ -30,6 +30,7 @@ from donorcall.staff.models import User
 from tests.queue_world import WEDNESDAY_NOON_UTC, make_campaign
 
 AGENTS = 32
+SECONDS = 180  # a generous bound: the test takes ~15 s; a hang must fail, not block CI
 DONORS = 300  # 100 on the first campaign only, 100 on the second only, 100 on both
 NOW = WEDNESDAY_NOON_UTC
 
@@ -90,10 +91,14 @@ def test_no_donor_is_leased_twice_at_once(pool_for_every_thread):
     finished: list[int] = []
     errors: list[BaseException] = []
 
+    deadline = time.monotonic() + SECONDS  # wall clock: time_machine leaves monotonic alone
+
     def work(agent: User) -> None:
         rng = random.Random(agent.pk)
         try:
             while True:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"agent {agent.pk} still working after {SECONDS} s")
                 claim = claim_next_donor(agent, campaigns=campaigns, now=NOW)
                 if claim is None:
                     if out_of_data(agent, campaigns):
@@ -120,11 +125,13 @@ def test_no_donor_is_leased_twice_at_once(pool_for_every_thread):
             connection.close()
 
     threads = [threading.Thread(target=work, args=(agent,)) for agent in agents]
-    with time_machine.travel(NOW, tick=True):  # the outcome path reads the clock itself
+    # The outcome path reads the clock itself. Frozen, so that a slow machine cannot run the
+    # leases out mid-test (the worker that would expire them is not running here).
+    with time_machine.travel(NOW, tick=False):
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(timeout=120)
+            thread.join(timeout=max(1.0, deadline + 10 - time.monotonic()))
     assert not errors, errors
     assert not violations, violations[:5]
     remaining = QueueEntry.objects.exclude(state=QueueState.DONE)
