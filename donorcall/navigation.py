@@ -6,6 +6,7 @@ A section appears once the capability behind it exists; later capabilities add t
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -51,4 +52,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     sections = sections_for(request.user)  # type: ignore[arg-type]
     # A section covers every page under its first path segment (Settings: all of /settings/).
     current = next((s for s in sections if request.path.startswith(top_level(s.url))), None)
-    return {"nav_sections": sections, "nav_current": current}
+    return {
+        "nav_sections": sections,
+        "nav_current": current,
+        "organisation_name": settings.DONORCALL_ORGANISATION_NAME,
+    }

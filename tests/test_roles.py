@@ -154,3 +154,8 @@ def test_personas_have_only_their_roles_permissions(request, persona, role):
 def test_nobody_may_delete_a_donor(db):
     for codenames in PERMISSIONS_BY_ROLE.values():
         assert "donors.delete_donor" not in codenames
+
+
+def test_the_organisation_name_is_shown_beside_the_brand(manager_client, settings):
+    settings.DONORCALL_ORGANISATION_NAME = "Brightwater Trust"
+    assert "<small>Brightwater Trust</small>" in manager_client.get("/").content.decode()
