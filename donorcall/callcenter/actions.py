@@ -23,7 +23,7 @@ from donorcall.campaigns.models import (
     QueueState,
 )
 from donorcall.campaigns.queue.eligibility import lock_donors, refresh_queue
-from donorcall.campaigns.queue.leases import held_lease, unhold_siblings
+from donorcall.campaigns.queue.leases import clear_lease, held_lease, unhold_siblings
 from donorcall.donors import actions as donor_actions
 from donorcall.donors.history import record_event
 from donorcall.donors.models import Channel, Donor, SuppressionKind, SuppressionReason
@@ -233,7 +233,7 @@ def reschedule(entry: QueueEntry, call: Call, reason: str, at: datetime) -> None
     entry.state, entry.due_at = next_step(entry, call, reason, at)
     if entry.state == QueueState.OPEN:
         entry.priority, entry.owner = Priority.RETRY, None  # an appointment is used up
-    entry.lease_holder = entry.lease_token = entry.leased_at = entry.lease_expires_at = None
+    clear_lease(entry)
     entry.save()
     unhold_siblings(entry)
 

@@ -17,27 +17,24 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Router, Schema
 
+from donorcall.callcenter import queries as call_queries
 from donorcall.callcenter.actions import record_outcome, start_call
 from donorcall.callcenter.models import Call
 from donorcall.donors.api import require
 from donorcall.donors.queries import number_for_call
 from donorcall.lib.errors import DomainError, InvalidInput
-from donorcall.staff.models import User
 
 from . import calllists, queries
 from .models import (
     Blocked,
     CallList,
-    Campaign,
-    CampaignStatus,
     Disposition,
     Priority,
     QueueEntry,
-    QueueState,
 )
 from .queue.claim import claim_next_donor
 from .queue.leases import release_lease, renew_lease
@@ -224,42 +221,6 @@ def campaign_queue(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
 # --- The dialler -------------------------------------------------------------------------------
 
 
-def campaigns_for_agent(user: User) -> QuerySet[Campaign]:
-    """The campaigns an agent may call for: those of their active teams, not archived."""
-    return (
-        Campaign.objects.filter(teams__members=user, teams__is_active=True)
-        .exclude(status=CampaignStatus.ARCHIVED)
-        .distinct()
-    )
-
-
-def chosen_campaigns(user: User, ids: list[int]) -> list[Campaign]:
-    """The campaigns asked for, every one of them the agent's (404 otherwise)."""
-    if not ids:
-        raise InvalidInput("Choose at least one campaign.", field="campaign_ids")
-    found = list(campaigns_for_agent(user).filter(pk__in=ids))
-    if len(found) != len(set(ids)):
-        raise Http404("No such campaign")
-    return found
-
-
-def entry_for_agent(user: User, pk: int) -> QueueEntry:
-    """A queue row the agent holds, or one nobody holds on their campaigns (so that a stale
-    token gets its 409, not a 404). Another agent's lease is 404."""
-    mine = Q(lease_holder=user) | Q(lease_holder=None, campaign__in=campaigns_for_agent(user))
-    entry = QueueEntry.objects.filter(mine, pk=pk).first()
-    if entry is None:
-        raise Http404("No such donor")
-    return entry
-
-
-def call_for_agent(user: User, pk: int) -> Call:
-    call = Call.objects.filter(pk=pk, agent=user).first()
-    if call is None:
-        raise Http404("No such call")
-    return call
-
-
 class ClaimIn(Schema):
     campaign_ids: list[int]
 
@@ -319,12 +280,7 @@ class OutcomeIn(Schema):
 
 
 def lease_out(entry: QueueEntry) -> dict[str, Any]:
-    held = entry.state == QueueState.LEASED
-    return {
-        "entry_id": entry.pk,
-        "state": entry.state,
-        "expires_at": entry.lease_expires_at if held else None,
-    }
+    return {"entry_id": entry.pk, "state": entry.state, "expires_at": entry.lease_expires_at}
 
 
 @dialler.post("/claim", response=ClaimOut | OutOfData)
@@ -332,7 +288,7 @@ def claim(request: HttpRequest, payload: ClaimIn) -> dict[str, Any]:
     """Ready for Call: the next donor on these campaigns, leased to the agent until
     ``expires_at`` (renew it while the donor is on screen), or ``{"out_of_data": true}``."""
     user = require(request, USE_CALL_CENTER)
-    claimed = claim_next_donor(user, campaigns=chosen_campaigns(user, payload.campaign_ids))
+    claimed = claim_next_donor(user, campaigns=queries.chosen_campaigns(user, payload.campaign_ids))
     if claimed is None:
         return {"out_of_data": True}
     entry = QueueEntry.objects.select_related("donor").get(pk=claimed.entry_id)
@@ -349,7 +305,7 @@ def claim(request: HttpRequest, payload: ClaimIn) -> dict[str, Any]:
 @dialler.post("/entries/{int:entry_id}/renew", response=LeaseOut)
 def renew(request: HttpRequest, entry_id: int, payload: TokenIn) -> dict[str, Any]:
     user = require(request, USE_CALL_CENTER)
-    entry = renew_lease(entry_for_agent(user, entry_id), token=payload.token, by=user)
+    entry = renew_lease(queries.entry_for_agent(user, entry_id), token=payload.token, by=user)
     return lease_out(entry)
 
 
@@ -357,7 +313,7 @@ def renew(request: HttpRequest, entry_id: int, payload: TokenIn) -> dict[str, An
 def release(request: HttpRequest, entry_id: int, payload: TokenIn) -> dict[str, Any]:
     """Give the donor back untouched: they are waiting on the queue again."""
     user = require(request, USE_CALL_CENTER)
-    entry = release_lease(entry_for_agent(user, entry_id), token=payload.token, by=user)
+    entry = release_lease(queries.entry_for_agent(user, entry_id), token=payload.token, by=user)
     return lease_out(entry)
 
 
@@ -365,7 +321,7 @@ def release(request: HttpRequest, entry_id: int, payload: TokenIn) -> dict[str, 
 def call(request: HttpRequest, entry_id: int, payload: TokenIn) -> tuple[int, Call]:
     """Start the call under the lease (again: the same call)."""
     user = require(request, USE_CALL_CENTER)
-    return 201, start_call(entry_for_agent(user, entry_id), token=payload.token, by=user)
+    return 201, start_call(queries.entry_for_agent(user, entry_id), token=payload.token, by=user)
 
 
 @dialler.post("/calls/{int:call_id}/outcome", response=CallOut)
@@ -373,7 +329,7 @@ def outcome(request: HttpRequest, call_id: int, payload: OutcomeIn) -> Call:
     """The call's ended reason, disposition and notes; sent again, the same outcome is a
     no-op and another one is refused."""
     user = require(request, USE_CALL_CENTER)
-    placed = call_for_agent(user, call_id)
+    placed = call_queries.call_for_agent(user, call_id)
     disposition = None
     if payload.disposition_id is not None:
         disposition = (

@@ -7,6 +7,7 @@ from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from donorcall.donors.models import Purpose
+from donorcall.lib.errors import InvalidInput
 from donorcall.staff.models import Role, User
 
 from .models import (
@@ -15,6 +16,7 @@ from .models import (
     CampaignStatus,
     Disposition,
     EndedReason,
+    QueueEntry,
     SkipReason,
     Team,
 )
@@ -142,3 +144,32 @@ def active_break_reasons() -> QuerySet[BreakReason]:
 def active_dispositions(ended_reason: EndedReason) -> QuerySet[Disposition]:
     """What an agent may choose after this ended reason, in the administrator's order."""
     return ended_reason.dispositions.filter(is_active=True).order_by("position", "name")
+
+
+def campaigns_for_agent(user: User) -> QuerySet[Campaign]:
+    """The campaigns an agent may call for: those of their active teams, not archived."""
+    return (
+        Campaign.objects.filter(teams__members=user, teams__is_active=True)
+        .exclude(status=CampaignStatus.ARCHIVED)
+        .distinct()
+    )
+
+
+def chosen_campaigns(user: User, ids: list[int]) -> list[Campaign]:
+    """The campaigns asked for, every one of them the agent's (404 otherwise)."""
+    if not ids:
+        raise InvalidInput("Choose at least one campaign.", field="campaign_ids")
+    found = list(campaigns_for_agent(user).filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise Http404("No such campaign")
+    return found
+
+
+def entry_for_agent(user: User, pk: int) -> QueueEntry:
+    """A queue row the agent holds, or one nobody holds on their campaigns (so that a stale
+    token gets its 409, not a 404). Another agent's lease is 404."""
+    mine = Q(lease_holder=user) | Q(lease_holder=None, campaign__in=campaigns_for_agent(user))
+    entry = QueueEntry.objects.filter(mine, pk=pk).first()
+    if entry is None:
+        raise Http404("No such donor")
+    return entry

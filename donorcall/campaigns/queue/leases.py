@@ -70,6 +70,14 @@ def return_to_queue(entry: QueueEntry) -> None:
     QueueEntry.objects.filter(pk=entry.pk).update(state=QueueState.OPEN, **LEASE_FIELDS)
     unhold_siblings(entry)
     entry.state = QueueState.OPEN
+    clear_lease(entry)
+
+
+def clear_lease(entry: QueueEntry) -> None:
+    """Forget the lease on the object (the caller saves it, or has already updated the row),
+    so nobody reads a holder or expiry that no longer holds."""
+    for field, value in LEASE_FIELDS.items():
+        setattr(entry, field, value)
 
 
 def unhold_siblings(entry: QueueEntry) -> None:
