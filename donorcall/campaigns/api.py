@@ -46,6 +46,7 @@ class CampaignOut(Schema):
     recall_after_days: int | None
     preview_timeout_seconds: int
     skip_allowed: bool
+    wrap_up_seconds: int
     caller_id: str
     starts_on: date | None
     ends_on: date | None
@@ -83,6 +84,7 @@ class CampaignPatch(Schema):
     recall_after_days: int | None = None
     preview_timeout_seconds: int | None = None
     skip_allowed: bool | None = None
+    wrap_up_seconds: int | None = None
     caller_id: str | None = None
     starts_on: date | None = None
     ends_on: date | None = None

@@ -120,6 +120,10 @@ class CampaignForm(forms.Form):
     skip_allowed = forms.BooleanField(
         label="Agents may skip a donor (with a skip reason)", required=False
     )
+    wrap_up_seconds = forms.IntegerField(
+        label="Wrap-up time (seconds)",
+        help_text="Progressive mode: the pause after a call before the next donor comes.",
+    )
     caller_id = forms.CharField(
         label="Caller ID", max_length=30, required=False,
         help_text="The number donors see and can call back. Not a premium-rate number.",

@@ -133,6 +133,11 @@ class Campaign(models.Model):
     )
     preview_timeout_seconds = models.PositiveIntegerField(default=120)
     skip_allowed = models.BooleanField(default=True)
+    wrap_up_seconds = models.PositiveIntegerField(
+        default=15,
+        help_text="Progressive mode: the pause after a call's outcome before the next donor "
+        "(the agent can pause the countdown).",
+    )
     caller_id = models.CharField(max_length=20, blank=True, help_text="E.164, shown to donors.")
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)

@@ -41,7 +41,7 @@ DEFAULT = {
     for name in (
         "dialling_mode", "calling_starts", "calling_ends", "no_answer_delay_minutes",
         "not_available_delay_minutes", "rotate_retry_times", "max_attempts",
-        "concluded_is_final", "preview_timeout_seconds", "skip_allowed",
+        "concluded_is_final", "preview_timeout_seconds", "skip_allowed", "wrap_up_seconds",
         "requires_tps_screening",
     )
 }  # fmt: skip
@@ -67,6 +67,7 @@ class CampaignSettings:
     recall_after_days: int | None = None
     preview_timeout_seconds: int = DEFAULT["preview_timeout_seconds"]
     skip_allowed: bool = DEFAULT["skip_allowed"]
+    wrap_up_seconds: int = DEFAULT["wrap_up_seconds"]
     caller_id: str = ""
     starts_on: date | None = None
     ends_on: date | None = None
@@ -202,6 +203,10 @@ def clean_preview(settings: CampaignSettings) -> dict[str, Any]:
             most=3600, message="Give agents from 15 to 3600 seconds to preview a donor.",
         ),
         "skip_allowed": bool(settings.skip_allowed),
+        "wrap_up_seconds": clean_whole_number(
+            settings.wrap_up_seconds, field="wrap_up_seconds", least=0, most=600,
+            message="Give agents from 0 to 600 seconds of wrap-up between calls.",
+        ),
     }  # fmt: skip
 
 
