@@ -9,5 +9,6 @@ urlpatterns = [
     path("donors/<int:pk>/giving/", include("donorcall.giving.urls")),
     path("donors/", include("donorcall.donors.urls")),
     path("", include("donorcall.campaigns.urls")),
+    path("call-center/", include("donorcall.callcenter.urls")),
     path("api/v1/", api.urls),
 ]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from donorcall.callcenter.actions import (
+from donorcall.callcenter.actions.calls import (
     OutcomeAlreadyRecorded,
     OutcomeKeptForReview,
     record_outcome,

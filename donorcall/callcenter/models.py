@@ -1,12 +1,23 @@
 """Calls and their outcomes. A call belongs to the lease it was placed under (its token), so an
 outcome that arrives after the lease changed hands can be told apart and kept for review."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from donorcall.campaigns.models import Campaign, Disposition, EndedReasonCode, QueueEntry, Team
+from donorcall.campaigns.models import (
+    BreakReason,
+    Campaign,
+    Disposition,
+    EndedReasonCode,
+    QueueEntry,
+    SkipReason,
+    Team,
+)
 from donorcall.donors.models import Donor
+from donorcall.staff.models import JobRole
 
 
 class Direction(models.TextChoices):
@@ -78,3 +89,149 @@ class Call(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+# --- Shifts, breaks, skips and the agent's live status (the Call Center screen) ---------------
+
+
+class SignOutReason(models.TextChoices):
+    AGENT = "agent", "Signed out"
+    SHIFT_ENDED = "shift_ended", "Shift ended"
+    LOGGED_OUT = "logged_out", "Logged out of donorcall"
+    MANAGER = "manager", "Signed out by a manager"
+
+
+class Shift(models.Model):
+    """An agent's time signed in with a job role (seeds: Sign In, Shift Time Confirmation)."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shifts"
+    )
+    job_role = models.ForeignKey(JobRole, on_delete=models.PROTECT, related_name="shifts")
+    signed_in_at = models.DateTimeField()
+    ends_at = models.DateTimeField(help_text="The time the shift ends, as confirmed.")
+    extension_hours = models.PositiveSmallIntegerField(default=0)
+    warned_at = models.DateTimeField(null=True, blank=True)
+    signed_out_at = models.DateTimeField(null=True, blank=True)
+    signed_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sign_out_reason = models.CharField(max_length=12, choices=SignOutReason, blank=True)
+
+    class Meta:
+        ordering = ["-signed_in_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agent"], condition=Q(signed_out_at=None), name="shift_one_open_per_agent"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["ends_at"], condition=Q(signed_out_at=None), name="shift_open_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} as {self.job_role} from {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def closes_at(self) -> datetime:
+        """When the agent is signed out: the shift's end plus the extension hours."""
+        return self.ends_at + timedelta(hours=self.extension_hours)
+
+
+class Break(models.Model):
+    """Take Break … Resume Shift."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="breaks")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="breaks"
+    )
+    reason = models.ForeignKey(BreakReason, on_delete=models.PROTECT, related_name="breaks")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["agent", "-started_at"], name="break_agent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agent}: {self.reason} at {self.started_at:%H:%M}"
+
+
+class Skip(models.Model):
+    """A previewed donor the agent did not call, and why (seeds: "skip reasons")."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="skips"
+    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="skips")
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="skips")
+    reason = models.ForeignKey(SkipReason, on_delete=models.PROTECT, related_name="skips")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["agent", "-at"], name="skip_agent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agent} skipped donor {self.donor_id}: {self.reason}"
+
+
+class Status(models.TextChoices):
+    """What the agent is doing, for the agent's screen and the managers' live view."""
+
+    OFFLINE = "offline", "Offline"
+    NOT_READY = "not_ready", "Not ready"
+    READY = "ready", "Ready"
+    PREVIEW = "preview", "Preview"
+    ON_CALL = "on_call", "On call"
+    WRAP_UP = "wrap_up", "Wrap-up"
+    ON_BREAK = "on_break", "On break"
+
+
+class AgentStatus(models.Model):
+    """One row per agent: the live state of their Call Center screen. ``version`` goes up at
+    every change, so a screen (or the live view) can tell cheaply whether it is behind."""
+
+    agent = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="call_status",
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.OFFLINE)
+    since = models.DateTimeField()
+    version = models.PositiveIntegerField(default=0)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    shift = models.ForeignKey(
+        Shift, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    break_taken = models.ForeignKey(
+        Break, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    campaigns = models.ManyToManyField(Campaign, blank=True, related_name="+")
+    # The donor on the agent's screen: under a lease (entry + token), on a call, or just called.
+    entry = models.ForeignKey(
+        QueueEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lease_token = models.UUIDField(null=True, blank=True)
+    call = models.ForeignKey(
+        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    donor = models.ForeignKey(
+        Donor, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the last step did, in words for the agent ("Number removed", "Out of Data"…).
+    notice = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name_plural = "agent statuses"
+
+    def __str__(self) -> str:
+        return f"{self.agent}: {self.get_status_display()}"
+
+    @property
+    def holds_donor(self) -> bool:
+        return self.status in (Status.PREVIEW, Status.ON_CALL, Status.WRAP_UP)

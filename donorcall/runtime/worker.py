@@ -67,10 +67,27 @@ def expire_tps_screening() -> bool:
     return False
 
 
+def end_shifts() -> bool:
+    """Shifts past their end plus extension: warned, then signed out (not during a call)."""
+    from donorcall.callcenter.actions.shifts import end_shifts as end
+
+    return end() > 0
+
+
+def settle_agent_statuses() -> bool:
+    """An agent whose browser closed keeps no ghost Preview or call on the live view once the
+    engine has taken the donor back."""
+    from donorcall.callcenter.actions.console import settle_statuses
+
+    return settle_statuses() > 0
+
+
 STEPS: list[Step] = [
     delete_expired_sessions,
     forget_old_sign_in_failures,
     expire_leases,
+    settle_agent_statuses,
+    end_shifts,
     expire_tps_screening,
     run_next_import,
     forget_stale_uploads,

@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0005_tps_unscreened'),
+        ("campaigns", "0005_tps_unscreened"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='wrap_up_seconds',
-            field=models.PositiveIntegerField(default=15, help_text="Progressive mode: the pause after a call's outcome before the next donor (the agent can pause the countdown)."),
+            model_name="campaign",
+            name="wrap_up_seconds",
+            field=models.PositiveIntegerField(
+                default=15,
+                help_text="Progressive mode: the pause after a call's outcome before the next donor (the agent can pause the countdown).",
+            ),
         ),
     ]

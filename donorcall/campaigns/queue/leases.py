@@ -30,14 +30,18 @@ class LeaseLost(DomainError):
     status = 409
 
 
-def renew_lease(entry: QueueEntry, *, token: uuid.UUID, by: User) -> QueueEntry:
-    """Extend the lease by the campaign's preview timeout from now. Refused (LeaseLost) with
-    ``stale_token`` when the token or holder is not the current one, ``lease_expired`` when the
-    lease has run out (the worker may not have returned it yet; it will)."""
+def renew_lease(
+    entry: QueueEntry, *, token: uuid.UUID, by: User, lasting: timedelta | None = None
+) -> QueueEntry:
+    """Extend the lease from now, by ``lasting`` (the Call Center screen during a call) or the
+    campaign's preview timeout; never shortened. Refused (LeaseLost) with ``stale_token`` when
+    the token or holder is not the current one, ``lease_expired`` when the lease has run out
+    (the worker may not have returned it yet; it will)."""
     at = clock_now()
     with transaction.atomic():
         current = held_lease(entry, token=token, by=by, at=at)
-        current.lease_expires_at = at + timedelta(seconds=current.campaign.preview_timeout_seconds)
+        lasting = lasting or timedelta(seconds=current.campaign.preview_timeout_seconds)
+        current.lease_expires_at = max(current.lease_expires_at or at, at + lasting)
         current.save(update_fields=["lease_expires_at"])
     return current
 
@@ -49,6 +53,18 @@ def release_lease(entry: QueueEntry, *, token: uuid.UUID, by: User) -> QueueEntr
     with transaction.atomic():
         current = held_lease(entry, token=token, by=by, at=None)
         return_to_queue(current)
+    return current
+
+
+def skip_lease(entry: QueueEntry, *, token: uuid.UUID, by: User, until: datetime) -> QueueEntry:
+    """A Skip: the donor goes back to the queue, not due before ``until``, so that the next
+    Ready for Call brings someone else (a skipped donor would otherwise be the best again)."""
+    with transaction.atomic():
+        current = held_lease(entry, token=token, by=by, at=None)
+        return_to_queue(current)
+        if current.due_at < until:
+            QueueEntry.objects.filter(pk=current.pk).update(due_at=until)
+            current.due_at = until
     return current
 
 

@@ -1,0 +1,67 @@
+"""The Call Center's small forms. Each one only parses; the actions decide."""
+
+from datetime import time
+
+from django import forms
+
+from donorcall.callcenter.actions.shifts import MAX_EXTENSION_HOURS
+from donorcall.campaigns.models import BreakReason, Campaign, EndedReasonCode, SkipReason, Team
+from donorcall.staff.models import JobRole
+
+DEFAULT_SHIFT_END = time(17, 0)
+
+
+class SignInForm(forms.Form):
+    job_role = forms.ModelChoiceField(
+        queryset=JobRole.objects.filter(is_active=True), empty_label=None, label="Job role"
+    )
+
+
+class ShiftTimeForm(forms.Form):
+    """Shift Time Confirmation."""
+
+    job_role = forms.ModelChoiceField(
+        queryset=JobRole.objects.filter(is_active=True), widget=forms.HiddenInput
+    )
+    ends_at = forms.TimeField(
+        label="Your shift ends at",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="Today, or tomorrow if that time has passed.",
+    )
+    extension_hours = forms.TypedChoiceField(
+        label="Extension hours",
+        coerce=int,
+        choices=[(n, f"{n} hour{'s' if n != 1 else ''}" if n else "None") for n in
+                 range(MAX_EXTENSION_HOURS + 1)],
+        initial=0,
+        help_text="Stay signed in this much longer than the shift's end.",
+    )  # fmt: skip
+
+
+class ReadyForm(forms.Form):
+    """The dialler popup: a team and the campaigns to call for."""
+
+    team = forms.ModelChoiceField(queryset=Team.objects.filter(is_active=True), required=False)
+    campaigns = forms.ModelMultipleChoiceField(queryset=Campaign.objects.all(), required=False)
+
+
+class SkipForm(forms.Form):
+    skip_reason = forms.ModelChoiceField(queryset=SkipReason.objects.all(), required=False)
+
+
+class BreakForm(forms.Form):
+    break_reason = forms.ModelChoiceField(queryset=BreakReason.objects.all(), required=False)
+
+
+class OutcomeForm(forms.Form):
+    """End call → ended reason → disposition (only those under that reason) → notes. The page
+    has one disposition list per ended reason (``disposition_<code>``); the chosen reason's
+    counts."""
+
+    reason = forms.ChoiceField(choices=EndedReasonCode.choices, label="Ended reason",
+                               error_messages={"required": "Choose an ended reason."})  # fmt: skip
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def disposition_id(self) -> int | None:
+        raw = self.data.get(f"disposition_{self.cleaned_data['reason']}", "")
+        return int(raw) if str(raw).isdigit() else None

@@ -1,0 +1,19 @@
+"""Communications › Call Center (see donorcall/urls.py)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "callcenter"
+
+urlpatterns = [
+    path("", views.call_center, name="console"),
+    path("sign-in/", views.sign_in, name="sign-in"),
+    path("shift/", views.confirm_shift, name="confirm-shift"),
+    path("calls/", views.calls, name="calls"),
+    path("donors/<int:pk>/", views.donor, name="donor"),
+    path("heartbeat/", views.heartbeat, name="heartbeat"),
+] + [
+    path(f"{name.replace('_', '-')}/", view, name=name.replace("_", "-"))
+    for name, view in views.step_views.items()
+]

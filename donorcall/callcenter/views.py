@@ -1,0 +1,231 @@
+"""Communications › Call Center: the agent's screen (seeds: "Calling a Donor").
+
+One page; every button posts to a small view that runs one action and answers with the
+screen's body re-rendered (htmx swaps ``#console``) and a toast (HX-Trigger). Without
+JavaScript the same forms post normally and land back on the page with the toast as a message.
+The screen's state lives on the server (AgentStatus), so a reload shows exactly where the
+agent is.
+"""
+
+import json
+from collections.abc import Callable
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from donorcall.callcenter import forms, queries
+from donorcall.callcenter.actions import console, shifts
+from donorcall.callcenter.actions.console import Step
+from donorcall.campaigns.models import Disposition
+from donorcall.lib.errors import DomainError
+from donorcall.lib.http import AuthedRequest
+
+use_call_center = permission_required("staff.use_call_center", raise_exception=True)
+LEVELS = {"success": messages.SUCCESS, "info": messages.INFO, "warning": messages.WARNING}
+
+
+@use_call_center
+def call_center(request: AuthedRequest) -> HttpResponse:
+    step = console.settle(request.user)
+    if step is not None:
+        messages.add_message(request, LEVELS.get(step.level, messages.ERROR), step.message)
+    return render(request, "callcenter/console.html", queries.console(request.user))
+
+
+def respond(request: AuthedRequest, step: Step | None, **extra: object) -> HttpResponse:
+    """The screen as it is now, with the step's toast."""
+    if not request.htmx:
+        if step is not None:
+            messages.add_message(request, LEVELS.get(step.level, messages.ERROR), step.message)
+        if extra:
+            return render(request, "callcenter/console.html", queries.console(request.user) | extra)
+        return redirect("callcenter:console")
+    context = queries.console(request.user) | extra
+    response = render(request, "callcenter/console.html#console", context)
+    if step is not None:
+        response["HX-Trigger"] = json.dumps(
+            {"toast": {"message": step.message, "level": step.level}}
+        )
+    return response
+
+
+def step_view(run: Callable[[AuthedRequest], Step | None]) -> Callable[..., HttpResponse]:
+    """A POST that runs one action: its Step, or its refusal, becomes the toast."""
+
+    @use_call_center
+    @require_POST
+    def view(request: AuthedRequest) -> HttpResponse:
+        try:
+            step = run(request)
+        except DomainError as error:
+            return respond(request, Step(error.message, "error"))
+        return respond(request, step)
+
+    view.__name__ = run.__name__
+    view.__doc__ = run.__doc__
+    return view
+
+
+# --- Sign In (two steps: the job role, then the Shift Time Confirmation) -----------------------
+
+
+@use_call_center
+@require_POST
+def sign_in(request: AuthedRequest) -> HttpResponse:
+    """Sign In with the chosen job role: shows the Shift Time Confirmation."""
+    form = forms.SignInForm(request.POST)
+    roles = shifts.job_roles_for(request.user)
+    if not form.is_valid() or not roles.filter(pk=form.cleaned_data["job_role"].pk).exists():
+        return respond(request, Step("Choose a job role you may sign in with.", "error"))
+    role = form.cleaned_data["job_role"]
+    shift_form = forms.ShiftTimeForm(
+        initial={"job_role": role.pk, "ends_at": forms.DEFAULT_SHIFT_END, "extension_hours": 0}
+    )
+    return respond(request, None, confirming=role, shift_form=shift_form)
+
+
+@use_call_center
+@require_POST
+def confirm_shift(request: AuthedRequest) -> HttpResponse:
+    form = forms.ShiftTimeForm(request.POST)
+    if not form.is_valid():
+        role = form.cleaned_data.get("job_role")
+        return respond(request, None, confirming=role, shift_form=form)
+    times = shifts.ShiftTimes(form.cleaned_data["ends_at"], form.cleaned_data["extension_hours"])
+    try:
+        shifts.sign_in(request.user, job_role=form.cleaned_data["job_role"], times=times)
+    except DomainError as error:
+        return respond(request, Step(error.message, "error"))
+    return respond(request, Step("Success signed into shift"))
+
+
+def sign_out(request: AuthedRequest) -> Step:
+    shifts.sign_out(request.user, by=request.user)
+    return Step("Signed out of your shift.")
+
+
+def cancel_sign_in(request: AuthedRequest) -> None:
+    return None
+
+
+# --- The dialler -------------------------------------------------------------------------------
+
+
+def ready(request: AuthedRequest) -> Step:
+    """Ready for Call, from the dialler popup, or after a call with the same choice."""
+    if "team" not in request.POST:  # after a call: the team and campaigns chosen before
+        status = queries.status_for(request.user)
+        team, campaigns = status.team, list(status.campaigns.all())
+    else:
+        form = forms.ReadyForm(request.POST)
+        form.is_valid()
+        team, campaigns = (
+            form.cleaned_data.get("team"),
+            list(form.cleaned_data.get("campaigns", [])),
+        )
+    return console.ready_for_call(request.user, team=team, campaigns=campaigns)
+
+
+def call(request: AuthedRequest) -> Step:
+    return console.call_donor(request.user)
+
+
+def skip(request: AuthedRequest) -> Step:
+    form = forms.SkipForm(request.POST)
+    form.is_valid()
+    return console.skip_donor(request.user, reason=form.cleaned_data.get("skip_reason"))
+
+
+def end_call(request: AuthedRequest) -> Step:
+    return console.end_call(request.user)
+
+
+def outcome(request: AuthedRequest) -> Step:
+    form = forms.OutcomeForm(request.POST)
+    if not form.is_valid():
+        error = next(iter(form.errors.values()))[0]
+        return Step(str(error), "error")
+    disposition = None
+    if (chosen := form.disposition_id()) is not None:
+        disposition = Disposition.objects.select_related("ended_reason").filter(pk=chosen).first()
+    return console.save_outcome(
+        request.user,
+        reason=form.cleaned_data["reason"],
+        disposition=disposition,
+        notes=form.cleaned_data["notes"],
+    )
+
+
+def other_campaigns(request: AuthedRequest) -> Step:
+    return console.choose_other_campaigns(request.user)
+
+
+def take_break(request: AuthedRequest) -> Step:
+    form = forms.BreakForm(request.POST)
+    form.is_valid()
+    taken = shifts.take_break(request.user, reason=form.cleaned_data.get("break_reason"))
+    return Step(f"On break: {taken.reason}.")
+
+
+def resume(request: AuthedRequest) -> Step:
+    shifts.resume_shift(request.user)
+    return Step("Shift resumed. Ready for Call when you are.")
+
+
+@use_call_center
+@require_POST
+def heartbeat(request: AuthedRequest) -> HttpResponse:
+    """The screen's heartbeat (htmx, every few seconds): 204 if nothing changed since the
+    version the screen shows, else the screen re-rendered (with a toast if there is news)."""
+    try:
+        step = console.keep_alive(request.user)
+    except DomainError as error:
+        step = Step(error.message, "error")
+    shown = request.POST.get("version", "")
+    if step is None and shown == str(queries.status_for(request.user).version):
+        return HttpResponse(status=204)
+    return respond(request, step)
+
+
+# --- Calls (the agent's calls and appointments for a day) -------------------------------------
+
+
+@use_call_center
+def calls(request: AuthedRequest) -> HttpResponse:
+    day = parse_day(request.GET.get("date", ""))
+    context = {
+        "day": day,
+        "today": timezone.localdate(),
+        "calls": queries.calls_on(request.user, day),
+        "appointments": queries.appointments_on(request.user, day),
+    }
+    return render(request, "callcenter/calls.html", context)
+
+
+def parse_day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return timezone.localdate()
+
+
+@use_call_center
+def donor(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A donor the agent has on screen or has called, read-only (from the Calls list)."""
+    found = queries.donor_for_agent(request.user, pk)
+    return render(request, "callcenter/donor.html", queries.donor_profile(found))
+
+
+step_views = {
+    name: step_view(run)
+    for name, run in {
+        "sign_out": sign_out, "cancel_sign_in": cancel_sign_in, "ready": ready, "call": call,
+        "skip": skip, "end_call": end_call, "outcome": outcome,
+        "other_campaigns": other_campaigns, "take_break": take_break, "resume": resume,
+    }.items()
+}  # fmt: skip
