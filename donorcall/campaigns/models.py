@@ -144,7 +144,7 @@ class Campaign(models.Model):
     requires_tps_screening = models.BooleanField(default=False)
     script = models.TextField(
         blank=True,
-        help_text="Shown to agents. Merge fields: {{ donor.first_name }}, {{ last_gift }}…",
+        help_text="Shown to agents. Merge fields: {first_name}, {last_gift}, {failed_payment}…",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

@@ -17,4 +17,13 @@ class Migration(migrations.Migration):
                 help_text="Progressive mode: the pause after a call's outcome before the next donor (the agent can pause the countdown).",
             ),
         ),
+        migrations.AlterField(
+            model_name="campaign",
+            name="script",
+            field=models.TextField(
+                blank=True,
+                help_text="Shown to agents. Merge fields: {first_name}, {last_gift}, "
+                "{failed_payment}…",
+            ),
+        ),
     ]

@@ -21,6 +21,10 @@
   document.addEventListener("keydown", function (event) {
     var key = shortcutFor(event);
     if (!key) return;
+    // A key pressed the instant a new screen arrives must still go through htmx, not fall
+    // back to a full page post: make sure the new forms are wired (idempotent).
+    var screen = document.getElementById("console");
+    if (screen && window.htmx) window.htmx.process(screen);
     var targets = document.querySelectorAll('#console [data-key="' + key + '"]');
     for (var i = 0; i < targets.length; i++) {
       var target = targets[i];
