@@ -493,3 +493,34 @@ def test_actions_are_posts_with_csrf(agent):
     client.force_login(agent)
     assert client.post("/call-center/ready/").status_code == 403
     assert client.get("/call-center/ready/").status_code == 405
+
+
+# --- The same steps over JSON --------------------------------------------------------------------
+
+
+def test_the_call_center_over_the_api(agent, job_role, team, campaign, reasons):
+    from donorcall.staff.actions import create_api_token
+
+    donor = donor_on(campaign)
+    token = create_api_token(agent, name="softphone", by=None)
+    api = Client(headers={"Authorization": f"Bearer {token}"}, enforce_csrf_checks=True)
+
+    def post(path: str, body: dict | None = None):
+        return api.post(f"/api/v1/call-center/{path}", body or {}, content_type="application/json")
+
+    signed = post("sign-in", {"job_role_id": job_role.pk, "ends_at": "17:00"})
+    assert signed.status_code == 200 and signed.json()["status"]["status"] == "not_ready"
+    previewing = post("ready", {"team_id": team.pk, "campaign_ids": [campaign.pk]}).json()
+    assert previewing["status"]["donor"]["reference"] == donor.reference
+    assert previewing["status"]["lease_token"]
+    assert post("call").json()["status"]["status"] == "on_call"
+    saved = post("outcome", {"reason": "no_answer"}).json()
+    assert saved["message"] == "Will be called again after Tue 24 Nov 16:00."
+
+    refused = post("break", {"reason_id": None})
+    assert (refused.status_code, refused.json()["field"]) == (400, "break_reason")
+    assert api.get("/api/v1/call-center/status").json()["status"] == "wrap_up"
+    out = post("sign-out").json()
+    assert out["status"]["status"] == "offline"
+    again = post("sign-out")
+    assert (again.status_code, again.json()["code"]) == (409, "not_signed_in")

@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from donorcall.api.auth import BearerToken, SessionWithCsrf
+from donorcall.callcenter.api import router as call_center_router
 from donorcall.campaigns.api import campaigns as campaigns_router
 from donorcall.campaigns.api import teams as teams_router
 from donorcall.campaigns.dialler_api import call_lists as call_lists_router
@@ -36,6 +37,7 @@ api.add_router("/teams", teams_router)
 api.add_router("/campaigns", queue_router)
 api.add_router("/call-lists", call_lists_router)
 api.add_router("/dialler", dialler_router)
+api.add_router("/call-center", call_center_router)
 
 
 @api.exception_handler(DomainError)
