@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "donorcall.giving",
     "donorcall.campaigns",
     "donorcall.callcenter",
+    "donorcall.appointments",
+    "donorcall.outbox",
     "donorcall.runtime",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -10,5 +10,7 @@ urlpatterns = [
     path("donors/", include("donorcall.donors.urls")),
     path("", include("donorcall.campaigns.urls")),
     path("call-center/", include("donorcall.callcenter.urls")),
+    path("appointments/", include("donorcall.appointments.urls")),
+    path("outbox/", include("donorcall.outbox.urls")),
     path("api/v1/", api.urls),
 ]

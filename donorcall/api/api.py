@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from donorcall.api.auth import BearerToken, SessionWithCsrf
+from donorcall.appointments.api import router as appointments_router
 from donorcall.callcenter.api import router as call_center_router
 from donorcall.campaigns.api import campaigns as campaigns_router
 from donorcall.campaigns.api import teams as teams_router
@@ -19,6 +20,7 @@ from donorcall.donors.api import router as donors_router
 from donorcall.donors.api import suppressions as suppressions_router
 from donorcall.giving.api import router as giving_router
 from donorcall.lib.errors import DomainError
+from donorcall.outbox.api import router as outbox_router
 from donorcall.staff.api import router as staff_router
 
 api = NinjaAPI(
@@ -38,6 +40,8 @@ api.add_router("/campaigns", queue_router)
 api.add_router("/call-lists", call_lists_router)
 api.add_router("/dialler", dialler_router)
 api.add_router("/call-center", call_center_router)
+api.add_router("/appointments", appointments_router)
+api.add_router("/outbox", outbox_router)
 
 
 @api.exception_handler(DomainError)

@@ -35,6 +35,23 @@ def call_for_agent(user: User, pk: int) -> Call:
     return call
 
 
+def call_on_screen(agent: User) -> Call:
+    """The call on the agent's screen (on the call or in its wrap-up): what in-call actions
+    (Send Email, Schedule Appointment, a gift) act on. None on screen is 404."""
+    call = (
+        Call.objects.filter(
+            pk__in=AgentStatus.objects.filter(
+                agent=agent, status__in=[Status.ON_CALL, Status.WRAP_UP]
+            ).values("call")
+        )
+        .select_related("donor", "campaign")
+        .first()
+    )
+    if call is None:
+        raise Http404("No call on screen")
+    return call
+
+
 def status_for(agent: User) -> AgentStatus:
     """The agent's status with everything the screen shows about it, in one query."""
     AgentStatus.objects.get_or_create(agent=agent, defaults={"since": now()})

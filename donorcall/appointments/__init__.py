@@ -1,0 +1,1 @@
+"""Appointments: call-backs booked with a donor, served first when due (DESIGN.md)."""

@@ -1,0 +1,5 @@
+"""Appointments over JSON."""
+
+from ninja import Router
+
+router = Router(tags=["appointments"])

@@ -1,0 +1,5 @@
+"""Outbox over JSON."""
+
+from ninja import Router
+
+router = Router(tags=["outbox"])

@@ -1,0 +1,7 @@
+"""Outbox pages (see donorcall/urls.py)."""
+
+from django.urls import URLPattern
+
+app_name = "outbox"
+
+urlpatterns: list[URLPattern] = []
