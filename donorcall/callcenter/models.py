@@ -63,6 +63,8 @@ class Call(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     review = models.CharField(max_length=12, choices=Review, blank=True)
+    # The agent ended the ask: the donor may be vulnerable (no gift on this call).
+    vulnerable_flagged = models.BooleanField(default=False)
     # A late outcome is kept as submitted (reason, disposition id, notes) for the manager.
     submitted_outcome = models.JSONField(null=True, blank=True)
 

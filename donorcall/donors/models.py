@@ -29,6 +29,12 @@ class Donor(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     # One or more IANA zone names joined by spaces; NULL = unknown, which is never callable.
     timezone = models.CharField(max_length=255, null=True, blank=True)
+    # A donor who may be vulnerable: only that a flag was raised, when and by whom, nothing
+    # about why (data minimisation). While set, no gift is taken on a call.
+    vulnerable_flagged_at = models.DateTimeField(null=True, blank=True)
+    vulnerable_flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(

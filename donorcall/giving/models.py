@@ -48,6 +48,15 @@ class Donation(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    call = models.ForeignKey(
+        "callcenter.Call",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="donations",
+    )
+    # The form's (or API client's) key for this submission: a double click records one gift.
+    request_key = models.UUIDField(null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -103,6 +112,14 @@ class RegularGift(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    call = models.ForeignKey(
+        "callcenter.Call",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="regular_gifts",
+    )
+    request_key = models.UUIDField(null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-started_on", "-id"]
