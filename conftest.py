@@ -11,6 +11,8 @@ from donorcall.staff.actions import create_user
 from donorcall.staff.models import Role, User
 
 PASSWORD = "correct horse battery staple"
+# Fixtures shared by the Call Center's test modules (a job role, a campaign, a team…).
+pytest_plugins = ["tests.callcenter_world"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,14 +1,20 @@
 """The Call Center's small forms. Each one only parses; the actions decide."""
 
+import uuid
 from datetime import time
 
 from django import forms
 
 from donorcall.callcenter.actions.shifts import MAX_EXTENSION_HOURS
 from donorcall.campaigns.models import BreakReason, Campaign, EndedReasonCode, SkipReason, Team
+from donorcall.giving import forms as giving_forms
+from donorcall.giving.models import Frequency, GiftKind, PaymentMethod
 from donorcall.staff.models import JobRole
 
 DEFAULT_SHIFT_END = time(17, 0)
+# Taken on the phone without a card: the money comes by these, recorded as pending until it
+# arrives (cash and cheques are posted; a transfer is made by the donor).
+IN_CALL_METHODS = [PaymentMethod.BANK_TRANSFER, PaymentMethod.CHEQUE, PaymentMethod.CASH]
 
 
 class SignInForm(forms.Form):
@@ -65,3 +71,44 @@ class OutcomeForm(forms.Form):
     def disposition_id(self) -> int | None:
         raw = self.data.get(f"disposition_{self.cleaned_data['reason']}", "")
         return int(raw) if str(raw).isdigit() else None
+
+
+# --- In the call: gifts -------------------------------------------------------------------------
+
+
+def request_key_field() -> forms.UUIDField:
+    """The form's key for one submission: a double click or a retried post records one gift."""
+    return forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+class DonationInCallForm(forms.Form):
+    amount = giving_forms.amount_field()
+    currency = giving_forms.currency_field()
+    method = forms.ChoiceField(
+        label="How the donor pays", choices=[(m.value, m.label) for m in IN_CALL_METHODS]
+    )
+    gift_aid = forms.BooleanField(label="Gift Aid on this donation", required=False)
+    notes = giving_forms.notes_field()
+    request_key = request_key_field()
+
+
+class RegularGiftInCallForm(forms.Form):
+    kind = forms.ChoiceField(label="Type", choices=GiftKind.choices)
+    amount = giving_forms.amount_field()
+    currency = giving_forms.currency_field()
+    frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
+    started_on = giving_forms.date_field("Start date")
+    method = forms.ChoiceField(
+        choices=[(PaymentMethod.DIRECT_DEBIT.value, PaymentMethod.DIRECT_DEBIT.label),
+                 (PaymentMethod.STANDING_ORDER.value, PaymentMethod.STANDING_ORDER.label)],
+    )  # fmt: skip
+    mandate_reference = giving_forms.text_field(
+        help_text="Direct debit: the reference of the donor's mandate."
+    )
+    sponsored = giving_forms.text_field("Sponsored child or project")
+    gift_aid = forms.BooleanField(label="Gift Aid on this gift", required=False)
+    request_key = request_key_field()
+
+
+class ResolveInCallForm(giving_forms.ResolveForm):
+    payment = forms.IntegerField(widget=forms.HiddenInput)

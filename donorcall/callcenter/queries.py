@@ -85,7 +85,22 @@ def console(agent: User) -> dict[str, object]:
         ]
     if status.donor is not None:
         context |= donor_on_screen(status, status.donor, agent)
+    if status.call is not None:
+        context |= in_call_tabs()
     return context
+
+
+def in_call_tabs() -> dict[str, object]:
+    """The In this call panel's tabs: the gift ones here, Send Email and Schedule Appointment
+    from their own apps once they exist."""
+    return {
+        "in_call_tabs": [
+            ("donation", "Donation"),
+            ("regular-gift", "Regular gift"),
+            ("failed-payment", "Failed payment"),
+        ],
+        "in_call_links": [],
+    }
 
 
 def donor_on_screen(status: AgentStatus, donor: Donor, agent: User) -> dict[str, object]:

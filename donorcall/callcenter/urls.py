@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import in_call, views
 
 app_name = "callcenter"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("calls/", views.calls, name="calls"),
     path("donors/<int:pk>/", views.donor, name="donor"),
     path("heartbeat/", views.heartbeat, name="heartbeat"),
+    path("in-call/vulnerable/", in_call.vulnerable, name="in-call-vulnerable"),
+    path("in-call/<slug:tab>/", in_call.in_call, name="in-call"),
 ] + [
     path(f"{name.replace('_', '-')}/", view, name=name.replace("_", "-"))
     for name, view in views.step_views.items()

@@ -209,6 +209,15 @@ def purpose_for(user: User, pk: int) -> Purpose:
     return purpose
 
 
+def vulnerable_donors() -> QuerySet[Donor]:
+    """Donors flagged as possibly vulnerable, newest flag first, for managers to review."""
+    return (
+        Donor.objects.filter(vulnerable_flagged_at__isnull=False)
+        .select_related("vulnerable_flagged_by")
+        .order_by("-vulnerable_flagged_at")
+    )
+
+
 def number_for_call(donor: Donor) -> str | None:
     """The number to dial: the primary current number unless it is suppressed, else the oldest
     current number that is not. None when no number may be called."""

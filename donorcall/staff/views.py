@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from donorcall.donors.queries import vulnerable_donors
 from donorcall.lib.errors import DomainError, InvalidInput
 from donorcall.lib.forms import attach_error, form_status
 from donorcall.lib.http import AuthedRequest
@@ -48,7 +49,11 @@ def sign_out(request: AuthedRequest) -> HttpResponse:
 
 
 def home(request: AuthedRequest) -> HttpResponse:
-    return render(request, "staff/home.html", {"sections": sections_for(request.user)})
+    context: dict[str, object] = {"sections": sections_for(request.user)}
+    if request.user.has_perm("donors.change_donor"):
+        # The alert a manager needs first: donors an agent flagged as possibly vulnerable.
+        context["vulnerable_count"] = vulnerable_donors().count()
+    return render(request, "staff/home.html", context)
 
 
 @manage_staff

@@ -16,6 +16,7 @@ from .profile import (
 )
 from .purposes import purpose_edit, purpose_list
 from .suppression import screening_upload, suppression_add, suppression_lift, suppression_list
+from .vulnerable import vulnerable_clear, vulnerable_list
 
 __all__ = [
     "address_add",
@@ -36,4 +37,6 @@ __all__ = [
     "suppression_add",
     "suppression_lift",
     "suppression_list",
+    "vulnerable_clear",
+    "vulnerable_list",
 ]

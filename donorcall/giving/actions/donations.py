@@ -1,17 +1,21 @@
 """Donations: one-off gifts, recorded and corrected, each change in the donor's history."""
 
+import uuid
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from donorcall.donors.history import record_event
 from donorcall.donors.models import Donor
 from donorcall.giving.models import Donation, DonationStatus, PaymentMethod
 from donorcall.lib.errors import InvalidInput
 from donorcall.staff.models import User
+
+if TYPE_CHECKING:
+    from donorcall.callcenter.models import Call
 
 from .history import day, money
 from .inputs import (
@@ -21,6 +25,7 @@ from .inputs import (
     clean_currency,
     clean_date,
     clean_text,
+    submitted_before,
     today,
 )
 
@@ -55,8 +60,14 @@ def record_donation(
     gateway_reference: str = "",
     notes: str = "",
     by: User | None,
+    call: "Call | None" = None,
+    request_key: uuid.UUID | None = None,
 ) -> Donation:
+    """A one-off gift. With ``request_key`` (the form's or the API client's key for this
+    submission), sending the same request again returns the donation already recorded."""
     check_donor(donor)
+    if (earlier := submitted_before(Donation, request_key, donor)) is not None:
+        return earlier
     details = clean_donation(
         DonationDetails(
             amount=amount, currency=currency, received_on=received_on, method=method,
@@ -64,11 +75,19 @@ def record_donation(
             gateway_reference=gateway_reference, notes=notes,
         )
     )  # fmt: skip
-    with transaction.atomic():
-        donation = Donation.objects.create(donor=donor, created_by=by, **asdict(details))
-        how = donation.get_method_display().lower()
-        summary = f"Donation of {money(donation.currency, donation.amount)} recorded ({how})"
-        record_event(donor, "donation_recorded", summary, by=by)
+    try:
+        with transaction.atomic():
+            donation = Donation.objects.create(
+                donor=donor, created_by=by, call=call, request_key=request_key, **asdict(details)
+            )
+            how = donation.get_method_display().lower()
+            summary = f"Donation of {money(donation.currency, donation.amount)} recorded ({how})"
+            record_event(donor, "donation_recorded", summary, by=by)
+    except IntegrityError:
+        # The same submission, twice at once: the other one won.
+        if (earlier := submitted_before(Donation, request_key, donor)) is not None:
+            return earlier
+        raise
     return donation
 
 

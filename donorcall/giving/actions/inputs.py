@@ -1,8 +1,10 @@
 """The checks every giving action shares: the donor, amounts, currencies, dates, choices and
 free text (which never holds a card number: COMPLIANCE.md, "Cards")."""
 
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -11,7 +13,7 @@ from donorcall.donors.models import Donor, DonorStatus
 from donorcall.giving.currencies import DEFAULT_CURRENCY, ISO_4217
 from donorcall.lib.cards import reject_card_numbers
 from donorcall.lib.clock import now
-from donorcall.lib.errors import InvalidInput
+from donorcall.lib.errors import Conflict, InvalidInput
 
 from .history import day
 
@@ -79,3 +81,19 @@ def clean_text(value: str | None, *, field: str, model: type[models.Model]) -> s
     if limit and len(text) > limit:
         raise InvalidInput(f"Keep this to {limit} characters or fewer.", field=field)
     return text
+
+
+Submitted = TypeVar("Submitted", bound=models.Model)
+
+
+def submitted_before(
+    model: type[Submitted], request_key: uuid.UUID | None, donor: Donor
+) -> Submitted | None:
+    """The gift an earlier submission with this key recorded, if any. A key reused for another
+    donor is a client's mistake, refused rather than answered with someone else's gift."""
+    if request_key is None:
+        return None
+    earlier = model._default_manager.filter(request_key=request_key).first()
+    if earlier is not None and earlier.donor_id != donor.pk:  # type: ignore[attr-defined]
+        raise Conflict("This request key was used for another donor.", code="request_key_reused")
+    return earlier

@@ -1,9 +1,11 @@
 """Regular gifts and sponsorships: set up, paused, resumed, cancelled."""
 
+import uuid
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from donorcall.donors.history import record_event
 from donorcall.donors.models import Donor
@@ -28,8 +30,12 @@ from .inputs import (
     clean_currency,
     clean_date,
     clean_text,
+    submitted_before,
     today,
 )
+
+if TYPE_CHECKING:
+    from donorcall.callcenter.models import Call
 
 
 def set_up_regular_gift(
@@ -48,6 +54,8 @@ def set_up_regular_gift(
     gift_aid: bool = False,
     notes: str = "",
     by: User | None,
+    call: "Call | None" = None,
+    request_key: uuid.UUID | None = None,
 ) -> RegularGift:
     """A new regular gift or sponsorship, active from ``started_on``.
 
@@ -55,6 +63,8 @@ def set_up_regular_gift(
     regular gift has no column for until a gateway is configured (COMPLIANCE.md, "Cards").
     """
     check_donor(donor)
+    if (earlier := submitted_before(RegularGift, request_key, donor)) is not None:
+        return earlier
     kind = clean_choice(kind, GiftKind, field="kind")
     values = {
         "kind": kind,
@@ -78,10 +88,18 @@ def set_up_regular_gift(
         raise InvalidInput(
             "Enter the child or project this sponsorship supports.", field="sponsored"
         )
-    with transaction.atomic():
-        gift = RegularGift.objects.create(donor=donor, created_by=by, **values)
-        how = gift.get_method_display().lower()
-        record_event(donor, "regular_gift_set_up", f"{describe_gift(gift)} set up ({how})", by=by)
+    try:
+        with transaction.atomic():
+            gift = RegularGift.objects.create(
+                donor=donor, created_by=by, call=call, request_key=request_key, **values
+            )
+            how = gift.get_method_display().lower()
+            summary = f"{describe_gift(gift)} set up ({how})"
+            record_event(donor, "regular_gift_set_up", summary, by=by)
+    except IntegrityError:
+        if (earlier := submitted_before(RegularGift, request_key, donor)) is not None:
+            return earlier
+        raise
     return gift
 
 

@@ -1,0 +1,96 @@
+"""Gifts during a call (seeds: "make donations and process payments"), and the vulnerable-donor
+flag that ends the ask.
+
+Each gift goes through the giving app's own action (its checks, its history), tied to the call
+and to the submission's key, so a double click records one gift. No gift is taken on a call
+whose donor has been flagged as possibly vulnerable (on this call or before, until a manager
+clears the flag).
+"""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from donorcall.callcenter.models import Call
+from donorcall.donors.history import record_event
+from donorcall.donors.models import Donor
+from donorcall.giving import actions as giving
+from donorcall.giving.models import Donation, DonationStatus, Payment, RegularGift
+from donorcall.lib.clock import now
+from donorcall.lib.errors import Conflict, NotAllowed
+from donorcall.staff.models import User
+
+from .shifts import change_status, locked_status
+
+
+class VulnerableDonor(Conflict):
+    code = "vulnerable_donor"
+
+
+def refuse_if_vulnerable(call: Call) -> None:
+    if call.vulnerable_flagged or call.donor.vulnerable_flagged_at is not None:
+        raise VulnerableDonor(
+            "This donor has been flagged as possibly vulnerable: no gift can be taken on this "
+            "call. A manager has been alerted."
+        )
+
+
+def take_donation(
+    call: Call, *, by: User, request_key: uuid.UUID | None, **details: Any
+) -> Donation:
+    """A one-off gift promised on the call: pending until the money arrives."""
+    refuse_if_vulnerable(call)
+    details.setdefault("received_on", date.today())
+    details.setdefault("status", DonationStatus.PENDING)  # until the cheque or transfer arrives
+    if call.campaign and not details.get("campaign"):
+        details["campaign"] = call.campaign.name[:100]
+    return giving.record_donation(call.donor, by=by, call=call, request_key=request_key, **details)
+
+
+def set_up_gift(
+    call: Call, *, by: User, request_key: uuid.UUID | None, **details: Any
+) -> RegularGift:
+    """A regular gift or sponsorship set up on the call (a direct debit needs its mandate
+    reference; the giving action says so)."""
+    refuse_if_vulnerable(call)
+    if call.campaign and not details.get("campaign"):
+        details["campaign"] = call.campaign.name[:100]
+    return giving.set_up_regular_gift(
+        call.donor, by=by, call=call, request_key=request_key, **details
+    )
+
+
+def resolve_payment(
+    call: Call, payment: Payment, *, outcome: str, new_due_on: date | None, by: User
+) -> Payment:
+    """A failed payment of the donor on the call: paid now, a new date, or cancelled."""
+    if payment.regular_gift.donor_id != call.donor_id:
+        raise NotAllowed("That payment is not this donor's.", code="not_this_donor")
+    if outcome == "paid_now":
+        refuse_if_vulnerable(call)
+    return giving.resolve_failed_payment(payment, outcome=outcome, new_due_on=new_due_on, by=by)
+
+
+def flag_vulnerable(call: Call, *, by: User) -> Call:
+    """End the ask: the call and the donor are flagged (who and when only), managers see it
+    in their list, and no gift is taken on the call."""
+    at = now()
+    with transaction.atomic():
+        Call.objects.filter(pk=call.pk).update(vulnerable_flagged=True)
+        call.vulnerable_flagged = True
+        flagged = Donor.objects.filter(pk=call.donor_id, vulnerable_flagged_at=None).update(
+            vulnerable_flagged_at=at, vulnerable_flagged_by=by
+        )
+        if flagged:
+            record_event(call.donor, "vulnerable_flagged", "Flagged as possibly vulnerable", by=by)
+        row = locked_status(by)
+        change_status(
+            row,
+            row.status,
+            notice="Possibly vulnerable donor: end the ask kindly. No gift can be taken on this "
+            "call; a manager has been alerted.",
+        )
+    call.donor.refresh_from_db(fields=["vulnerable_flagged_at", "vulnerable_flagged_by"])
+    return call

@@ -1,0 +1,138 @@
+"""Gifts during a call: a donation, a regular gift or sponsorship, a failed payment resolved,
+and the vulnerable-donor flag that ends the ask. A double-submitted gift is recorded once."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from donorcall.callcenter.models import Call
+from donorcall.donors.models import DonorEvent
+from donorcall.giving.models import (
+    Donation,
+    DonationStatus,
+    Payment,
+    PaymentStatus,
+    RegularGift,
+)
+from tests.callcenter_world import HTMX, htmx, ready, signed_in, toast
+from tests.queue_world import donor_on
+from tests.test_call_center import clock  # noqa: F401 (the autouse frozen clock)
+
+
+@pytest.fixture
+def on_call(agent, agent_client, job_role, team, campaign):
+    donor = donor_on(campaign)
+    signed_in(agent_client, job_role)
+    ready(agent_client, team, campaign)
+    htmx(agent_client, "call")
+    return donor
+
+
+def cash(amount: str) -> dict:
+    return {"amount": amount, "currency": "GBP", "method": "cash", "request_key": uuid.uuid4()}
+
+
+def test_a_double_submitted_donation_is_recorded_once(agent_client, on_call):
+    key = str(uuid.uuid4())
+    form = {"amount": "25.00", "currency": "GBP", "method": "cheque", "request_key": key}
+    first = htmx(agent_client, "in-call/donation", form)
+    second = htmx(agent_client, "in-call/donation", form)
+    assert toast(first)["message"] == "Donation of GBP 25.00 recorded (pending)."
+    assert toast(second)["level"] == "success"
+    donation = Donation.objects.get()
+    assert (donation.donor, donation.status, donation.call) == (
+        on_call, DonationStatus.PENDING, Call.objects.get()
+    )  # fmt: skip
+    assert donation.campaign == "Failed payments"
+    assert first["HX-Retarget"] == "#console"  # the profile shows the new gift
+    assert b"GBP" in first.content
+
+
+def test_a_bad_amount_names_the_field_and_records_nothing(agent_client, on_call):
+    response = htmx(agent_client, "in-call/donation", cash("lots"))
+    assert b"Enter a number" in response.content
+    assert not Donation.objects.exists()
+
+
+def test_a_direct_debit_needs_its_mandate_reference(agent_client, on_call):
+    form = {
+        "kind": "regular_gift", "amount": "10", "currency": "GBP", "frequency": "monthly",
+        "started_on": "2026-12-01", "method": "direct_debit", "request_key": str(uuid.uuid4()),
+    }  # fmt: skip
+    refused = htmx(agent_client, "in-call/regular-gift", form)
+    assert toast(refused)["level"] == "error"
+    assert not RegularGift.objects.exists()
+    form["mandate_reference"] = "DDI-0042"
+    done = htmx(agent_client, "in-call/regular-gift", form)
+    assert toast(done)["message"] == "Regular gift of GBP 10.00 set up."
+    assert RegularGift.objects.get().call == Call.objects.get()
+
+
+def test_a_failed_payment_is_resolved_in_the_call(agent_client, on_call):
+    gift = RegularGift.objects.create(
+        donor=on_call, kind="sponsorship", amount=Decimal("25"), started_on=date(2025, 1, 1),
+        method="direct_debit", mandate_reference="DDI-1", sponsored="Child 7",
+    )  # fmt: skip
+    failed = Payment.objects.create(
+        regular_gift=gift, due_on=date(2026, 11, 1), amount=Decimal("25"),
+        status=PaymentStatus.FAILED, failure_reason="Insufficient funds",
+    )  # fmt: skip
+    listing = agent_client.get("/call-center/in-call/failed-payment/", headers=HTMX)
+    assert b"Insufficient funds" in listing.content
+    done = htmx(agent_client, "in-call/failed-payment", {"payment": failed.pk,
+                                                         "outcome": "paid_now"})  # fmt: skip
+    assert toast(done)["message"] == "Failed payment resolved."
+    failed.refresh_from_db()
+    assert failed.status == PaymentStatus.PAID
+
+
+def test_another_donors_payment_is_refused(agent_client, on_call, campaign):
+    stranger = donor_on(campaign)
+    gift = RegularGift.objects.create(
+        donor=stranger, amount=Decimal("5"), started_on=date(2025, 1, 1), method="standing_order"
+    )
+    failed = Payment.objects.create(
+        regular_gift=gift, due_on=date(2026, 11, 1), amount=Decimal("5"),
+        status=PaymentStatus.FAILED,
+    )  # fmt: skip
+    refused = htmx(agent_client, "in-call/failed-payment", {"payment": failed.pk,
+                                                            "outcome": "cancelled"})  # fmt: skip
+    assert toast(refused)["level"] == "error"
+    failed.refresh_from_db()
+    assert failed.status == PaymentStatus.FAILED
+
+
+def test_the_vulnerable_flag_blocks_a_gift_and_keeps_only_the_flag(agent, agent_client, on_call):
+    flagged = htmx(agent_client, "in-call/vulnerable")
+    assert toast(flagged)["level"] == "warning"
+    on_call.refresh_from_db()
+    assert on_call.vulnerable_flagged_by == agent and on_call.vulnerable_flagged_at
+    assert Call.objects.get().vulnerable_flagged
+    assert DonorEvent.objects.filter(donor=on_call, kind="vulnerable_flagged").count() == 1
+
+    refused = htmx(agent_client, "in-call/donation", cash("5"))
+    assert toast(refused)["message"].startswith("This donor has been flagged as possibly")
+    assert not Donation.objects.exists()
+
+
+def test_in_call_actions_need_a_call_on_screen(agent_client, job_role):
+    signed_in(agent_client, job_role)
+    assert agent_client.get("/call-center/in-call/donation/").status_code == 404
+    assert agent_client.post("/call-center/in-call/vulnerable/").status_code == 404
+    assert agent_client.get("/call-center/in-call/nothing/").status_code == 404
+
+
+def test_managers_are_alerted_and_clear_the_flag(agent, agent_client, manager_client, on_call):
+    htmx(agent_client, "in-call/vulnerable")
+    home = manager_client.get("/")
+    assert b"1 donor flagged as possibly vulnerable" in home.content
+    listing = manager_client.get("/donors/vulnerable/")
+    assert on_call.name.encode() in listing.content and b"Alice Agent" in listing.content
+    assert agent_client.get("/donors/vulnerable/").status_code == 403
+
+    manager_client.post(f"/donors/{on_call.pk}/vulnerable/clear/")
+    on_call.refresh_from_db()
+    assert on_call.vulnerable_flagged_at is None
+    assert b"No donor is flagged" in manager_client.get("/donors/vulnerable/").content
