@@ -2,6 +2,7 @@
 working it, the settings lists, and small helpers that drive the screen like htmx does."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
@@ -12,6 +13,8 @@ from donorcall.donors.models import Purpose
 from donorcall.staff.models import JobRole
 
 HTMX = {"HX-Request": "true"}
+# A Tuesday at noon in London (GMT): inside the default calling hours.
+NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture

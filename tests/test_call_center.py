@@ -19,11 +19,8 @@ from donorcall.campaigns.models import (
     QueueState,
 )
 from donorcall.staff.models import JobRole
-from tests.callcenter_world import htmx, ready, signed_in, status_of, toast
+from tests.callcenter_world import NOON, htmx, ready, signed_in, status_of, toast
 from tests.queue_world import donor_on
-
-# A Tuesday at noon in London (GMT): inside the default calling hours.
-NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)

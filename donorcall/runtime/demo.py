@@ -1,5 +1,6 @@
 """The demo organisation (`donorcall demo`): a charity with 2,000 fictional donors in the UK
-and the US, and one login for each role.
+and the US, one login for each role, and what the Call Center needs to call them at once
+(demo_calling.py: consent, giving, campaigns, teams and their queues).
 
 It is the same every time (a fixed seed, references DEMO-00001…) and safe to run twice: what
 already exists is left exactly as it is, and only what is missing is added.
@@ -38,6 +39,7 @@ from donorcall.lib.clock import now
 from donorcall.lib.errors import DomainError
 from donorcall.lib.phone import ParsedNumber
 from donorcall.lib.timezones import derive_zone_key
+from donorcall.runtime.demo_calling import CallingCounts, create_call_center, report_calling
 from donorcall.runtime.demo_data import (
     FIRM_KINDS,
     ORGANISATION_KINDS,
@@ -114,8 +116,9 @@ class Writer(Protocol):
 
 
 @dataclass
-class DemoResult:
-    """What one run added; all zeros when the demo was already there."""
+class DemoResult(CallingCounts):
+    """What one run added; all zeros when the demo was already there. The Call Center's
+    counts (consent, giving, campaigns, teams, queues) come from CallingCounts."""
 
     users_created: int = 0
     job_roles_created: int = 0
@@ -127,7 +130,12 @@ class DemoResult:
 
     @property
     def created_anything(self) -> bool:
-        return bool(self.users_created or self.job_roles_created or self.donors_created)
+        return bool(
+            self.users_created
+            or self.job_roles_created
+            or self.donors_created
+            or self.calling_created_anything
+        )
 
 
 @dataclass
@@ -203,6 +211,7 @@ def create_demo_organisation(stdout: Writer | None = None, *, force: bool = Fals
         create_logins(result)
         create_job_roles(result)
         create_donors(plan_donors(DONOR_COUNT), result)
+        create_call_center(result, prefix=REFERENCE_PREFIX, seed=SEED)
     if stdout is not None:
         stdout.write("".join(f"{line}\n" for line in report(result)))
     return result
@@ -497,7 +506,11 @@ def report(result: DemoResult) -> list[str]:
     else:
         total = Donor.objects.filter(reference__startswith=REFERENCE_PREFIX).count()
         donors = f"Donors: already present ({total:,})."
-    lines = [f"Demo organisation: {ORGANISATION_NAME}", donors]
+    lines = [
+        f"Demo organisation: {ORGANISATION_NAME}",
+        donors,
+        *report_calling(result, prefix=REFERENCE_PREFIX),
+    ]
     if not result.created_anything:
         lines.append("The demo organisation already exists; nothing was added.")
     return [*lines, "", *login_table(result)]

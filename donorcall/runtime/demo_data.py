@@ -123,3 +123,36 @@ ORGANISATION_KINDS = {
     ),
 }  # fmt: skip
 FIRM_KINDS = {"GB": ("Solicitors", "Ltd", "Accountants"), "US": ("LLC", "Associates", "Inc.")}
+
+# --- The Call Center's lists and the charity's giving (demo_calling.py) ----------------------
+
+SKIP_REASONS = (
+    "Known complaint", "Recently called by another team", "Donor deceased (to be confirmed)",
+    "Vulnerable supporter (see notes)", "Language support needed",
+)  # fmt: skip
+BREAK_REASONS = ("Lunch", "Comfort break", "Training", "Team meeting")
+# Under each built-in ended reason: (disposition, counts as a success). The first two lists are
+# the seeds' own, which the migration already writes; the demo adds them only if renamed away.
+DISPOSITIONS = {
+    "concluded": (
+        ("Donation made", True), ("Declined", False), ("Details updated", True),
+        ("Payment collected again", True),
+    ),
+    "do_not_call": (("Asked not to be called", False), ("Complaint made", False)),
+    "no_answer": (("Voicemail", False), ("Rang out", False)),
+    "not_available": (("Call back later", False), ("Appointment booked", False)),
+    "wrong_number": (("Account not answering", False), ("Ended", False)),
+}  # fmt: skip
+# The reasons banks give for a direct debit that was not paid (Bacs ARUDD codes, in words).
+FAILURE_REASONS = (
+    "Insufficient funds", "Insufficient funds", "Insufficient funds", "Mandate cancelled",
+    "Refer to payer", "Account closed", "Instruction cancelled by payer",
+)  # fmt: skip
+APPEALS = (
+    "Spring appeal 2025",
+    "Summer clean water 2025",
+    "Winter appeal 2025",
+    "Emergency appeal",
+)
+FUNDS = ("General", "General", "Clean water", "Emergency response")
+SPONSORED_COUNTRIES = ("KE", "UG", "MW", "NP", "BD")  # child sponsorship projects

@@ -13,7 +13,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from donorcall.campaigns.models import BreakReason, Campaign, CampaignStatus, SkipReason, Team
+from donorcall.donors.models import Purpose
+from donorcall.staff.models import JobRole
+from tests.callcenter_world import NOON
 
 CHROMIUM = os.environ.get("DONORCALL_CHROMIUM", "/usr/bin/chromium")
 # Headless, and quiet: this machine's network is closed, and Chromium's own background
@@ -106,3 +112,34 @@ def screenshot(page: Page) -> Callable[[str], Path | None]:
         return path
 
     return take
+
+
+# --- The Call Center's floor ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def noon_in_london() -> Iterator[None]:
+    """The server's clock (ticking) for the Call Center's tests, so donors are inside calling
+    hours whenever the suite runs. The browser keeps its own clock, which the screen never
+    relies on."""
+    with time_machine.travel(NOON, tick=True):
+        yield
+
+
+@pytest.fixture
+def floor(agent, other_agent):
+    """A job role, a team on one Preview campaign, the settings lists an agent picks from."""
+    role = JobRole.objects.create(name="Agent")
+    role.members.add(agent, other_agent)
+    campaign = Campaign.objects.create(
+        name="Failed payments",
+        purpose=Purpose.objects.get(code="fundraising"),
+        status=CampaignStatus.ACTIVE,
+        script="Hello {first_name}, I am calling from the charity.",
+    )
+    team = Team.objects.create(name="Outbound")
+    team.members.add(agent, other_agent)
+    team.campaigns.add(campaign)
+    SkipReason.objects.create(name="Known complaint")
+    BreakReason.objects.create(name="Lunch")
+    return campaign

@@ -6,60 +6,27 @@ calling hours whatever time the suite runs; the browser keeps its own clock, whi
 never relies on (it counts the seconds the server gives it)."""
 
 import re
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
 from playwright.sync_api import Browser, Page, expect
 
 from conftest import PASSWORD
 from donorcall.campaigns.models import (
-    BreakReason,
-    Campaign,
-    CampaignStatus,
     DiallingMode,
     Disposition,
     EndedReason,
     Priority,
     QueueEntry,
     QueueState,
-    SkipReason,
-    Team,
 )
-from donorcall.donors.models import Purpose
 from donorcall.giving.models import Payment, PaymentStatus, RegularGift
-from donorcall.staff.models import JobRole
+from tests.callcenter_world import NOON
 from tests.factories import PhoneNumberFactory
 from tests.queue_world import donor_on, fictional_number
 
-NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def noon_in_london() -> Iterator[None]:
-    with time_machine.travel(NOON, tick=True):
-        yield
-
-
-@pytest.fixture
-def floor(agent, other_agent):
-    """A job role, a team on one Preview campaign, the settings lists an agent picks from."""
-    role = JobRole.objects.create(name="Agent")
-    role.members.add(agent, other_agent)
-    campaign = Campaign.objects.create(
-        name="Failed payments",
-        purpose=Purpose.objects.get(code="fundraising"),
-        status=CampaignStatus.ACTIVE,
-        script="Hello {first_name}, I am calling from the charity.",
-    )
-    team = Team.objects.create(name="Outbound")
-    team.members.add(agent, other_agent)
-    team.campaigns.add(campaign)
-    SkipReason.objects.create(name="Known complaint")
-    BreakReason.objects.create(name="Lunch")
-    return campaign
+pytestmark = pytest.mark.usefixtures("noon_in_london")
 
 
 def due(hours: float = 1) -> dict:

@@ -1,4 +1,5 @@
-"""`donorcall demo`: the demo organisation, its donors and one login per role."""
+"""`donorcall demo`: the demo organisation: donors and their giving, one login per role, and
+what the Call Center needs (campaigns with queues, teams, the settings lists)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -8,8 +9,9 @@ from donorcall.runtime.demo import DONOR_COUNT, create_demo_organisation
 
 class Command(BaseCommand):
     help = (
-        f"Create the demo organisation: {DONOR_COUNT:,} fictional donors and one login per "
-        "role. Running it again adds only what is missing."
+        f"Create the demo organisation: {DONOR_COUNT:,} fictional donors with consent and "
+        "giving, one login per role, campaigns, teams and call lists ready to call. Running it "
+        "again adds only what is missing."
     )
 
     def add_arguments(self, parser) -> None:
