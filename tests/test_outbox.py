@@ -274,6 +274,17 @@ def test_a_vanished_senders_claim_is_taken_back(agent, call, template, smtp, clo
     assert (email.status, email.attempts) == (EmailStatus.SENT, 2)
 
 
+def test_erasing_the_donor_erases_their_emails_and_stops_queued_ones(agent, admin, call, template,
+                                                                    smtp):  # fmt: skip
+    from donorcall.donors.actions import erase_donor
+
+    actions.queue_email(call.donor, template, by=agent, call=call)
+    erase_donor(call.donor, reason="Their request", by=admin)
+    email = OutgoingEmail.objects.get()
+    assert (email.status, email.to_address, email.body) == ("suppressed", "", "(erased)")
+    assert send_due_emails() is False and smtp.messages == []
+
+
 def test_the_worker_runs_the_sender():
     assert "send_outbox" in [step.__name__ for step in STEPS]
 

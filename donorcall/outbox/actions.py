@@ -220,3 +220,17 @@ def unsubscribe(token: str) -> OutgoingEmail:
             wording=f"Unsubscribe link in email {email.pk}.", by=None,
         )  # fmt: skip
     return email
+
+
+# --- Erasure -----------------------------------------------------------------------------------
+
+
+def anonymise_emails(donor: Donor) -> None:
+    """Erasure (donors/actions/erasure.py): an email's address, subject and body are the
+    donor's personal data. The rows stay, as the record that an email went; one not yet sent
+    never goes."""
+    emails = OutgoingEmail.objects.filter(donor=donor)
+    emails.filter(status__in=[EmailStatus.QUEUED, EmailStatus.SENDING]).update(
+        status=EmailStatus.SUPPRESSED, next_attempt_at=None, last_error="The donor was erased."
+    )
+    emails.update(to_address="", subject="(erased)", body="(erased)")
