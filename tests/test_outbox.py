@@ -285,6 +285,17 @@ def test_erasing_the_donor_erases_their_emails_and_stops_queued_ones(agent, admi
     assert send_due_emails() is False and smtp.messages == []
 
 
+def test_an_email_that_keeps_killing_the_sender_is_given_up(agent, call, template, smtp, clock):
+    actions.queue_email(call.donor, template, by=agent, call=call)
+    for _ in range(MAX_ATTEMPTS):
+        assert len(claim_due_emails(10)) == 1  # …and the worker dies each time
+        clock.shift(timedelta(minutes=10))
+    assert claim_due_emails(10) == []
+    email = OutgoingEmail.objects.get()
+    assert (email.status, email.attempts) == (EmailStatus.FAILED, MAX_ATTEMPTS)
+    assert smtp.messages == []
+
+
 def test_the_worker_runs_the_sender():
     assert "send_outbox" in [step.__name__ for step in STEPS]
 

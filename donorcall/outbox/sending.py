@@ -9,7 +9,7 @@ server's 250 and our commit can send an email twice, never lose it.
 
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
@@ -59,6 +59,7 @@ def claim_due_emails(limit: int) -> list[OutgoingEmail]:
     """
     with transaction.atomic():
         at = now()
+        give_up_on_vanished_sends(at)
         due = (
             OutgoingEmail.objects.select_for_update(skip_locked=True)
             .filter(status__in=CLAIMABLE, next_attempt_at__lte=at)
@@ -73,6 +74,18 @@ def claim_due_emails(limit: int) -> list[OutgoingEmail]:
     return list(claimed.order_by("id"))
 
 
+def give_up_on_vanished_sends(at: datetime) -> None:
+    """An email whose sender vanished mid-send on its last attempt is not tried again: if it
+    is what kills the sender, retrying it forever would stop the whole outbox."""
+    OutgoingEmail.objects.filter(
+        status=EmailStatus.SENDING, next_attempt_at__lte=at, attempts__gte=MAX_ATTEMPTS
+    ).update(
+        status=EmailStatus.FAILED,
+        next_attempt_at=None,
+        last_error="The sender stopped while sending it, on the last attempt.",
+    )
+
+
 def deliver(email: OutgoingEmail, connection: BaseEmailBackend) -> None:
     if reason := blocked_reason(email):
         finish(email, status=EmailStatus.SUPPRESSED, error=reason)
@@ -80,7 +93,8 @@ def deliver(email: OutgoingEmail, connection: BaseEmailBackend) -> None:
         return
     try:
         message = build_message(email)
-        connection.send_messages([message])
+        if connection.send_messages([message]) != 1:
+            raise smtplib.SMTPException("The SMTP backend sent nothing.")
     except Exception as error:
         connection.close()  # the next email starts a fresh SMTP session
         record_failure(email, error)
@@ -139,7 +153,7 @@ def finish(
     status: str,
     error: str = "",
     message_id: str = "",
-    next_attempt_at=None,
+    next_attempt_at: datetime | None = None,
 ) -> None:
     """Record what the attempt did, only if the row is still ours ("sending")."""
     changes: dict[str, object] = {"status": status, "next_attempt_at": next_attempt_at}
