@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from donorcall.callcenter.models import Call
 from donorcall.callcenter.queries import call_on_screen
 from donorcall.lib.errors import DomainError, InvalidInput
 from donorcall.lib.http import AuthedRequest
@@ -52,7 +53,7 @@ def in_call_send(request: AuthedRequest) -> HttpResponse:
     return answer(request, call, chosen, f"Email queued to {email.to_address}.", "success")
 
 
-def queue(request: AuthedRequest, call) -> OutgoingEmail:
+def queue(request: AuthedRequest, call: Call) -> OutgoingEmail:
     chosen = digits(request.POST.get("template"))
     template = EmailTemplate.objects.filter(pk=chosen).first() if chosen else None
     if template is None:
@@ -69,7 +70,9 @@ def digits(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def answer(request: AuthedRequest, call, chosen: object, message: str, level: str) -> HttpResponse:
+def answer(
+    request: AuthedRequest, call: Call, chosen: object, message: str, level: str
+) -> HttpResponse:
     """The fragment again with a toast (htmx), or back to the Call Center with a message."""
     if not request.htmx:
         messages.add_message(request, messages.SUCCESS if level == "success" else messages.ERROR,
