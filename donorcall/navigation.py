@@ -30,6 +30,8 @@ SECTIONS = [
     Section("Call Center", "callcenter:console", "staff.use_call_center",
             "Sign in to your shift and call donors: Ready for Call, Take Break, Calls.",
             group="Communications"),
+    Section("Outbox", "outbox:email-list", "outbox.view_outgoingemail",
+            "Emails to donors: queued, sent, failed or suppressed, with errors and Resend."),
     Section("Donors", "donors:donor-search", "donors.view_donor",
             "Find a donor by name, reference, email or phone number, or add a new one."),
     Section("Campaigns", "campaigns:campaign-list", "campaigns.view_campaign",

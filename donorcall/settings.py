@@ -200,6 +200,8 @@ USE_TZ = True
 # Numbers typed without a country code are read as numbers of this country.
 DONORCALL_DEFAULT_REGION = os.environ.get("DONORCALL_DEFAULT_REGION", "GB").upper()
 DONORCALL_ORGANISATION_NAME = os.environ.get("DONORCALL_ORGANISATION_NAME", "donorcall")
+# Where donors reach the site from an email (the unsubscribe link): scheme, host, no path.
+DONORCALL_PUBLIC_URL = os.environ.get("DONORCALL_PUBLIC_URL", "http://127.0.0.1:8000")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

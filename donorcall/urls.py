@@ -11,6 +11,6 @@ urlpatterns = [
     path("", include("donorcall.campaigns.urls")),
     path("call-center/", include("donorcall.callcenter.urls")),
     path("appointments/", include("donorcall.appointments.urls")),
-    path("outbox/", include("donorcall.outbox.urls")),
+    path("", include("donorcall.outbox.urls")),
     path("api/v1/", api.urls),
 ]

@@ -82,11 +82,19 @@ def settle_agent_statuses() -> bool:
     return settle_statuses() > 0
 
 
+def send_outbox() -> bool:
+    """Queued emails go out through the SMTP server, with retries (docs/outbox.md)."""
+    from donorcall.outbox.sending import send_due_emails
+
+    return send_due_emails()
+
+
 STEPS: list[Step] = [
     delete_expired_sessions,
     forget_old_sign_in_failures,
     expire_leases,
     settle_agent_statuses,
+    send_outbox,
     end_shifts,
     expire_tps_screening,
     run_next_import,

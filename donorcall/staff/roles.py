@@ -22,6 +22,9 @@ MANAGER |= {"campaigns.view_campaign", "campaigns.add_campaign", "campaigns.chan
 MANAGER |= {"campaigns.view_team", "campaigns.add_team", "campaigns.change_team"}
 # Call lists fill a campaign's queue: the managers'. Agents claim donors with use_call_center.
 MANAGER |= {"campaigns.view_calllist", "campaigns.add_calllist", "campaigns.change_calllist"}
+# The outbox: managers watch it, resend and email any donor; agents email from a call only.
+MANAGER |= {"outbox.view_outgoingemail", "outbox.add_outgoingemail"}
+MANAGER |= {"outbox.resend_outgoingemail"}
 ADMINISTRATOR = MANAGER | {"staff.manage_staff"}
 # Lifting a suppression, erasing a donor and the purposes list are the administrator's.
 ADMINISTRATOR |= {"donors.change_suppression", "donors.erase_donor"}
@@ -33,6 +36,8 @@ ADMINISTRATOR |= {"campaigns.add_breakreason", "campaigns.change_breakreason"}
 ADMINISTRATOR |= {"campaigns.view_endedreason", "campaigns.change_endedreason"}
 ADMINISTRATOR |= {"campaigns.view_disposition", "campaigns.add_disposition"}
 ADMINISTRATOR |= {"campaigns.change_disposition"}
+ADMINISTRATOR |= {"outbox.view_emailtemplate", "outbox.add_emailtemplate"}
+ADMINISTRATOR |= {"outbox.change_emailtemplate"}
 
 PERMISSIONS_BY_ROLE: dict[Role, set[str]] = {
     Role.AGENT: AGENT,

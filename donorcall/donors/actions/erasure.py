@@ -43,6 +43,9 @@ def erase_donor(donor: Donor, *, reason: str, by: User) -> Donor:
         from donorcall.giving.actions import anonymise_giving  # giving depends on donors
 
         anonymise_giving(donor)
+        from donorcall.outbox.actions import anonymise_emails  # outbox depends on donors
+
+        anonymise_emails(donor)
         refresh_queue([donor.pk])  # an erased donor is never handed out again
         record_event(donor, "erased", f"Donor erased: {reason}", by=by)
     return donor
