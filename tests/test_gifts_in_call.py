@@ -16,7 +16,9 @@ from donorcall.giving.models import (
     PaymentStatus,
     RegularGift,
 )
+from donorcall.outbox.models import OutgoingEmail
 from tests.callcenter_world import HTMX, htmx, ready, signed_in, toast
+from tests.factories import EmailAddressFactory
 from tests.queue_world import donor_on
 from tests.test_call_center import clock  # noqa: F401 (the autouse frozen clock)
 
@@ -66,8 +68,27 @@ def test_a_direct_debit_needs_its_mandate_reference(agent_client, on_call):
     assert not RegularGift.objects.exists()
     form["mandate_reference"] = "DDI-0042"
     done = htmx(agent_client, "in-call/regular-gift", form)
-    assert toast(done)["message"] == "Regular gift of GBP 10.00 set up."
+    assert toast(done) == {
+        "message": "Regular gift of GBP 10.00 set up. No email can go to this donor: send the "
+        "confirmation by post.",
+        "level": "warning",
+    }
     assert RegularGift.objects.get().call == Call.objects.get()
+
+
+def test_a_regular_gift_is_confirmed_in_writing_through_the_outbox(agent_client, on_call):
+    EmailAddressFactory(donor=on_call, email="ada@example.org")
+    form = {
+        "kind": "sponsorship", "amount": "25", "currency": "GBP", "frequency": "monthly",
+        "started_on": "2026-12-01", "method": "direct_debit", "mandate_reference": "DDI-0042",
+        "sponsored": "Child 7", "request_key": str(uuid.uuid4()),
+    }  # fmt: skip
+    done = htmx(agent_client, "in-call/regular-gift", form)
+    assert toast(done)["message"].endswith("Confirmation email queued to ada@example.org.")
+    email = OutgoingEmail.objects.get()
+    assert (email.call, email.status) == (Call.objects.get(), "queued")
+    assert "a monthly sponsorship of GBP 25.00 by direct debit (mandate DDI-0042)" in email.body
+    assert "from 1 December 2026" in email.body and "Alice" in email.body
 
 
 def test_a_failed_payment_is_resolved_in_the_call(agent_client, on_call):

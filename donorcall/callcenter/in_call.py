@@ -86,8 +86,12 @@ def donation(request: AuthedRequest, call: Call, data: dict[str, Any]) -> Step:
 
 def regular_gift(request: AuthedRequest, call: Call, data: dict[str, Any]) -> Step:
     key = data.pop("request_key")
-    gift = gifts.set_up_gift(call, by=request.user, request_key=key, **data)
-    return Step(f"{gift.get_kind_display()} of {money(gift.currency, gift.amount)} set up.")
+    gift, confirmation = gifts.set_up_gift(call, by=request.user, request_key=key, **data)
+    done = f"{gift.get_kind_display()} of {money(gift.currency, gift.amount)} set up."
+    if confirmation is None:
+        return Step(f"{done} No email can go to this donor: send the confirmation by post.",
+                    "warning")  # fmt: skip
+    return Step(f"{done} Confirmation email queued to {confirmation.to_address}.")
 
 
 def failed_payment(request: AuthedRequest, call: Call, data: dict[str, Any]) -> Step:

@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from donorcall.callcenter.models import AgentStatus, Call, Status
@@ -99,7 +100,8 @@ def in_call_tabs() -> dict[str, object]:
             ("regular-gift", "Regular gift"),
             ("failed-payment", "Failed payment"),
         ],
-        "in_call_links": [],
+        # Fragments of other apps, loaded into the panel (they target their own forms).
+        "in_call_links": [(reverse("outbox:in-call"), "Send Email")],
     }
 
 

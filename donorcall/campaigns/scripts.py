@@ -13,7 +13,7 @@ from datetime import date
 
 from donorcall.donors.models import Donor
 from donorcall.giving.actions import money
-from donorcall.giving.models import DonationStatus
+from donorcall.giving.models import DonationStatus, RegularGiftStatus
 from donorcall.giving.queries import failed_payments, regular_gifts_with_payments
 from donorcall.staff.models import User
 
@@ -30,6 +30,8 @@ MERGE_FIELDS: dict[str, str] = {
     "last_gift": "The last donation received, e.g. “GBP 25.00 on 3 March 2026”.",
     "failed_payment": "The latest failed regular payment, e.g. “GBP 10.00 due on 1 June 2026”.",
     "agent_first_name": "The first name of the agent on the call.",
+    "regular_gift": "The donor's newest active regular gift or sponsorship, e.g. “a monthly "
+    "sponsorship of GBP 25.00 by direct debit (mandate DDI-0042), from 1 December 2026”.",
 }
 
 
@@ -55,6 +57,23 @@ def failed_payment(donor: Donor) -> str:
     return f"{money(currency, payment.amount)} due on {long_date(payment.due_on)}"
 
 
+def regular_gift(donor: Donor) -> str:
+    gift = (
+        donor.regular_gifts.filter(status=RegularGiftStatus.ACTIVE)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if gift is None:
+        return ""
+    what = f"a {gift.get_frequency_display().lower()} {gift.get_kind_display().lower()}"
+    how = gift.get_method_display().lower()
+    mandate = f" (mandate {gift.mandate_reference})" if gift.mandate_reference else ""
+    return (
+        f"{what} of {money(gift.currency, gift.amount)} by {how}{mandate}, "
+        f"from {long_date(gift.started_on)}"
+    )
+
+
 VALUES: dict[str, Callable[[Donor, User | None], str]] = {
     "first_name": lambda donor, agent: donor.first_name or donor.name,
     "last_name": lambda donor, agent: donor.last_name,
@@ -63,6 +82,7 @@ VALUES: dict[str, Callable[[Donor, User | None], str]] = {
     "last_gift": lambda donor, agent: last_gift(donor),
     "failed_payment": lambda donor, agent: failed_payment(donor),
     "agent_first_name": lambda donor, agent: (agent.first_name or agent.username) if agent else "",
+    "regular_gift": lambda donor, agent: regular_gift(donor),
 }
 
 

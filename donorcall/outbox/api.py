@@ -66,7 +66,7 @@ def chosen_address(donor: Donor, pk: int | None) -> EmailAddress | None:
 def list_templates(request: HttpRequest) -> list[EmailTemplate]:
     """Templates in use, for choosing one to send."""
     require(request, "staff.use_call_center")
-    return list(queries.active_templates())
+    return list(queries.active_templates().filter(code=""))  # built-ins go by themselves
 
 
 @router.post("/in-call", response={201: EmailOut})

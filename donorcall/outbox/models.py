@@ -17,6 +17,9 @@ SERVICE_PURPOSE = "service"
 
 class EmailTemplate(models.Model):
     name = models.CharField(max_length=100, unique=True)
+    # Set on the templates donorcall itself sends (builtins.py): found by code, however an
+    # administrator rewords them.
+    code = models.CharField(max_length=40, blank=True)
     purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="+")
     subject = models.CharField(max_length=200)
     body = models.TextField()
@@ -32,6 +35,11 @@ class EmailTemplate(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~models.Q(code=""), name="email_template_one_per_code"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

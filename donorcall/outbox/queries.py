@@ -59,9 +59,11 @@ def active_templates() -> QuerySet[EmailTemplate]:
 
 
 def templates_for(donor: Donor) -> list[EmailTemplate]:
-    """The templates an agent may send this donor: in use, purpose not withdrawn by email."""
+    """The templates an agent may send this donor: in use, purpose not withdrawn by email, and
+    not one donorcall sends by itself (builtins.py: a confirmation needs its gift)."""
     withdrawn = withdrawn_email_purposes(donor)
-    return [t for t in active_templates() if t.purpose_id not in withdrawn]
+    offered = active_templates().filter(code="")
+    return [t for t in offered if t.purpose_id not in withdrawn]
 
 
 def all_templates() -> QuerySet[EmailTemplate]:
@@ -105,7 +107,11 @@ def in_call_context(call: Call, agent: User, chosen_pk: object = None) -> dict[s
         "chosen": chosen,
         "addresses": current_addresses(donor),
         "suppressed": suppressed_addresses(donor),
-        "call_emails": list(call.emails.select_related("template").order_by("queued_at", "id")),
+        "call_emails": list(
+            OutgoingEmail.objects.filter(call=call)
+            .select_related("template")
+            .order_by("queued_at", "id")
+        ),
     }
     if chosen is not None:
         subject, body = render_for(donor, chosen.subject, chosen.body, agent=agent)

@@ -29,6 +29,8 @@ EXAMPLE_VALUES = {
     "last_gift": "GBP 25.00 on 3 March 2026",
     "failed_payment": "GBP 10.00 due on 1 June 2026",
     "agent_first_name": "Alex",
+    "regular_gift": "a monthly regular gift of GBP 10.00 by direct debit (mandate DDI-0001), "
+    "from 1 December 2026",
 }
 
 

@@ -20,6 +20,9 @@ from donorcall.giving import actions as giving
 from donorcall.giving.models import Donation, DonationStatus, Payment, RegularGift
 from donorcall.lib.clock import now
 from donorcall.lib.errors import Conflict, NotAllowed
+from donorcall.outbox.actions import NotEmailable, queue_email
+from donorcall.outbox.builtins import REGULAR_GIFT_CONFIRMATION
+from donorcall.outbox.models import EmailTemplate, OutgoingEmail
 from donorcall.staff.models import User
 
 from .shifts import change_status, locked_status
@@ -51,15 +54,29 @@ def take_donation(
 
 def set_up_gift(
     call: Call, *, by: User, request_key: uuid.UUID | None, **details: Any
-) -> RegularGift:
+) -> tuple[RegularGift, OutgoingEmail | None]:
     """A regular gift or sponsorship set up on the call (a direct debit needs its mandate
-    reference; the giving action says so)."""
+    reference; the giving action says so), and its written confirmation queued in the same
+    transaction: no gift without its email, no email for a gift that was not saved. None
+    when the donor has no address the confirmation may go to (the agent is told)."""
     refuse_if_vulnerable(call)
     if call.campaign and not details.get("campaign"):
         details["campaign"] = call.campaign.name[:100]
-    return giving.set_up_regular_gift(
-        call.donor, by=by, call=call, request_key=request_key, **details
-    )
+    with transaction.atomic():
+        gift = giving.set_up_regular_gift(
+            call.donor, by=by, call=call, request_key=request_key, **details
+        )
+        return gift, confirm_in_writing(call, by=by)
+
+
+def confirm_in_writing(call: Call, *, by: User) -> OutgoingEmail | None:
+    template = EmailTemplate.objects.filter(code=REGULAR_GIFT_CONFIRMATION, is_active=True).first()
+    if template is None:
+        return None
+    try:
+        return queue_email(call.donor, template, by=by, call=call)
+    except NotEmailable:
+        return None
 
 
 def resolve_payment(
