@@ -82,6 +82,20 @@ def settle_agent_statuses() -> bool:
     return settle_statuses() > 0
 
 
+def hand_appointments_to_team() -> bool:
+    """An owner not signed in some minutes after their appointment: the team may call."""
+    from donorcall.appointments.actions import hand_over_to_team
+
+    return hand_over_to_team() > 0
+
+
+def flag_missed_appointments() -> bool:
+    """Appointments nobody called in time are flagged for managers (docs/appointments.md)."""
+    from donorcall.appointments.actions import flag_missed
+
+    return flag_missed() > 0
+
+
 STEPS: list[Step] = [
     delete_expired_sessions,
     forget_old_sign_in_failures,
@@ -89,6 +103,8 @@ STEPS: list[Step] = [
     settle_agent_statuses,
     end_shifts,
     expire_tps_screening,
+    hand_appointments_to_team,
+    flag_missed_appointments,
     run_next_import,
     forget_stale_uploads,
 ]

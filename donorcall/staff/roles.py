@@ -22,6 +22,9 @@ MANAGER |= {"campaigns.view_campaign", "campaigns.add_campaign", "campaigns.chan
 MANAGER |= {"campaigns.view_team", "campaigns.add_team", "campaigns.change_team"}
 # Call lists fill a campaign's queue: the managers'. Agents claim donors with use_call_center.
 MANAGER |= {"campaigns.view_calllist", "campaigns.add_calllist", "campaigns.change_calllist"}
+# Managers see and change every appointment; agents book theirs in a call (use_call_center).
+MANAGER |= {"appointments.view_appointment", "appointments.add_appointment"}
+MANAGER |= {"appointments.change_appointment"}
 ADMINISTRATOR = MANAGER | {"staff.manage_staff"}
 # Lifting a suppression, erasing a donor and the purposes list are the administrator's.
 ADMINISTRATOR |= {"donors.change_suppression", "donors.erase_donor"}
