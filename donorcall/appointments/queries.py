@@ -91,7 +91,8 @@ def clocks(instant: datetime | None, zone: str) -> dict[str, object]:
     shown: dict[str, object] = {
         "donor_zone": zone,
         "agent_zone": agent_zone,
-        "donor_now": wall_clock(at, zone) if zone else None,
+        # Naive, so the template's date filter does not turn it back into the agent's zone.
+        "donor_now": wall_clock(at, zone).replace(tzinfo=None) if zone else None,
         "agent_now": timezone.localtime(at),
     }
     if instant is not None:
