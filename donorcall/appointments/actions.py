@@ -393,7 +393,6 @@ def after_call(entry: QueueEntry, call: Call, reason: str) -> None:
         use_up(entry.donor_id, entry.campaign_id, call)
     booked = (
         Appointment.objects.select_for_update()
-        .select_related("owner")
         .filter(booked_on_call=call, status=AppointmentStatus.SCHEDULED)
         .filter(donor_id=entry.donor_id, campaign_id=entry.campaign_id)
         .first()
