@@ -281,3 +281,37 @@ def test_agents_book_through_the_call_only(agent_client, calling, campaign, dono
     assert in_call.status_code == 201, in_call.content
     assert in_call.json()["booked_on_call"] == calling.pk
     assert agent_client.get("/api/v1/appointments").status_code == 403
+
+
+# --- From the donor's profile -----------------------------------------------------------------
+
+
+def test_a_manager_books_from_the_donor_profile(manager_client, agent, campaign, donor):
+    profile = manager_client.get(f"/donors/{donor.pk}/")
+    assert f'hx-get="/appointments/donor/{donor.pk}/"'.encode() in profile.content
+
+    panel = manager_client.get(f"/appointments/donor/{donor.pk}/", headers=HTMX)
+    assert b"No appointments." in panel.content and b"Schedule Appointment" in panel.content
+
+    response = manager_client.post(
+        f"/appointments/donor/{donor.pk}/",
+        booking(campaign=campaign.pk, owner=agent.pk),
+        headers=HTMX,
+    )
+    assert json.loads(response["HX-Trigger"])["toast"]["message"] == (
+        "Appointment booked for 25 November 2026 at 10:30 America/New_York."
+    )
+    assert Appointment.objects.get().booked_on_call is None
+    assert row(campaign, donor).owner == agent
+
+
+def test_a_refused_booking_from_the_profile_keeps_the_form(manager_client, campaign, donor):
+    response = manager_client.post(
+        f"/appointments/donor/{donor.pk}/", booking(campaign=campaign.pk, owner="", time="07:00")
+    )
+    assert response.status_code == 400
+    assert b"07:00 in America/New_York is outside the hours" in response.content
+
+
+def test_agents_do_not_get_the_profile_panel(agent_client, donor):
+    assert agent_client.get(f"/appointments/donor/{donor.pk}/").status_code == 403

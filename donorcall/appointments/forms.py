@@ -73,3 +73,21 @@ class FilterForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "Any status"), *AppointmentStatus.choices], required=False
     )
+
+
+class ProfileForm(SlotForm):
+    """Schedule from the donor's profile (managers): any campaign, any owner on it."""
+
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none())
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True, teams__isnull=False).distinct(),
+        required=False, empty_label="Anyone on the team",
+    )  # fmt: skip
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    field_order = ["campaign", "date", "time", "zone", "owner", "notes"]
+
+    def __init__(self, *args: object, campaigns: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
+        self.order_fields(self.field_order)

@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,8 @@ from donorcall.appointments.local_time import instant_of
 from donorcall.appointments.models import Appointment
 from donorcall.callcenter.models import Call
 from donorcall.callcenter.queries import call_on_screen
+from donorcall.campaigns.models import Campaign, CampaignStatus
+from donorcall.donors.models import Donor
 from donorcall.lib.errors import DomainError
 from donorcall.lib.forms import attach_error, form_status
 from donorcall.lib.http import AuthedRequest
@@ -194,3 +197,50 @@ def in_call_fragment(
         **queries.clocks(None, str(zone)),
     }
     return render(request, "appointments/in_call.html", context, status=status)
+
+
+# --- From the donor's profile (managers; donors/profile.html includes the panel) --------------
+
+
+@may_view
+def donor_panel(request: AuthedRequest, pk: int) -> HttpResponse:
+    """GET: the donor's appointments and, for managers who may book, the form. POST: book."""
+    donor = get_object_or_404(Donor, pk=pk)
+    form = None
+    if request.user.has_perm("appointments.add_appointment"):
+        form = profile_form(donor, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            appointment = actions.schedule_appointment(
+                donor, form.cleaned_data["campaign"], local=form.local,
+                zone=form.cleaned_data["zone"], owner=form.cleaned_data["owner"],
+                notes=form.cleaned_data["notes"], by=request.user,
+            )  # fmt: skip
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            return donor_booked(request, donor, appointment)
+    context = {"donor": donor, "form": form,
+               "appointments": queries.donor_appointments(donor.pk)[:20]}  # fmt: skip
+    if request.htmx or request.method != "POST":
+        return render(request, "appointments/donor_panel.html", context)
+    return render(request, "appointments/donor_panel_page.html", context, status=400)
+
+
+def donor_booked(request: AuthedRequest, donor: Donor, appointment: Appointment) -> HttpResponse:
+    message = f"Appointment booked for {describe(appointment)}."
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(reverse("donors:donor-profile", args=[donor.pk]) + "#appointments")
+    context = {"donor": donor, "form": profile_form(donor, None),
+               "appointments": queries.donor_appointments(donor.pk)[:20]}  # fmt: skip
+    response = render(request, "appointments/donor_panel.html", context)
+    response["HX-Trigger"] = json.dumps({"toast": {"message": message, "level": "success"}})
+    return response
+
+
+def profile_form(donor: Donor, data: object) -> forms.ProfileForm:
+    zones = donor_zones(donor)
+    campaigns = Campaign.objects.filter(status=CampaignStatus.ACTIVE)
+    initial = {"zone": zones[0] if zones else ""}
+    return forms.ProfileForm(data, initial=initial, zones=zones, campaigns=campaigns)
