@@ -93,9 +93,9 @@ def nav_labels(response) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "shown", "hidden"),
     [
-        ("agent", ["Call Center"], ["Donors", "Campaigns", "Teams", "Settings"]),
-        ("manager", ["Call Center", "Donors", "Campaigns", "Teams"], ["Settings"]),
-        ("admin", ["Call Center", "Donors", "Campaigns", "Teams", "Settings"], []),
+        ("agent", ["Call Center"], ["Appointments", "Donors", "Campaigns", "Teams", "Settings"]),
+        ("manager", ["Call Center", "Appointments", "Donors", "Campaigns", "Teams"], ["Settings"]),
+        ("admin", ["Call Center", "Appointments", "Donors", "Campaigns", "Teams", "Settings"], []),
     ],
 )
 def test_menu_shows_only_the_sections_a_role_may_use(request, role, shown, hidden):
@@ -107,6 +107,7 @@ def test_menu_shows_only_the_sections_a_role_may_use(request, role, shown, hidde
     assert nav_labels(response) == shown
     links = {
         "Call Center": 'href="/call-center/"',
+        "Appointments": 'href="/appointments/"',
         "Donors": 'href="/donors/"',
         "Campaigns": 'href="/campaigns/"',
         "Teams": 'href="/teams/"',
