@@ -315,3 +315,21 @@ def test_a_refused_booking_from_the_profile_keeps_the_form(manager_client, campa
 
 def test_agents_do_not_get_the_profile_panel(agent_client, donor):
     assert agent_client.get(f"/appointments/donor/{donor.pk}/").status_code == 403
+
+
+def test_the_list_costs_the_same_queries_however_many_appointments(
+    manager_client, agent, carla, campaign
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_list() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert manager_client.get("/appointments/").status_code == 200
+        return len(captured)
+
+    booked(donor_on(campaign, zone="America/New_York"), campaign, agent)
+    few = queries_for_list()
+    for _ in range(4):
+        booked(donor_on(campaign, zone="America/New_York"), campaign, carla)
+    assert queries_for_list() == few

@@ -20,7 +20,7 @@ from donorcall.callcenter.models import Call
 from donorcall.callcenter.queries import call_on_screen
 from donorcall.campaigns.models import Campaign, CampaignStatus
 from donorcall.donors.models import Donor
-from donorcall.lib.errors import DomainError
+from donorcall.lib.errors import DomainError, InvalidInput
 from donorcall.lib.forms import attach_error, form_status
 from donorcall.lib.http import AuthedRequest
 
@@ -153,9 +153,11 @@ def in_call(request: AuthedRequest) -> HttpResponse:
 
 
 def book_in_call(request: AuthedRequest, call: Call, form: forms.InCallForm) -> Appointment:
+    if call.campaign is None:  # an inbound call outside any campaign: nothing to serve it on
+        raise InvalidInput("Appointments are booked on a campaign; this call has none.")
     owner = request.user if form.cleaned_data["owner"] == forms.ME else None
     return actions.schedule_appointment(
-        call.donor, call.campaign, local=form.local, zone=form.cleaned_data["zone"],  # type: ignore[arg-type]
+        call.donor, call.campaign, local=form.local, zone=form.cleaned_data["zone"],
         owner=owner, notes=form.cleaned_data["notes"], by=request.user, call=call,
     )  # fmt: skip
 
