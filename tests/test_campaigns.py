@@ -511,8 +511,14 @@ def test_a_missing_campaign_is_404(manager_client):
     ("persona", "menu"),
     [
         ("agent_client", ["Call Center"]),
-        ("manager_client", ["Call Center", "Outbox", "Donors", "Campaigns", "Teams"]),
-        ("admin_client", ["Call Center", "Outbox", "Donors", "Campaigns", "Teams", "Settings"]),
+        (
+            "manager_client",
+            ["Call Center", "Appointments", "Outbox", "Donors", "Campaigns", "Teams"],
+        ),
+        (
+            "admin_client",
+            ["Call Center", "Appointments", "Outbox", "Donors", "Campaigns", "Teams", "Settings"],
+        ),
     ],
 )
 def test_menu_shows_campaigns_and_teams_to_managers_in_the_seeds_order(request, persona, menu):

@@ -93,9 +93,21 @@ def nav_labels(response) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "shown", "hidden"),
     [
-        ("agent", ["Call Center"], ["Outbox", "Donors", "Campaigns", "Teams", "Settings"]),
-        ("manager", ["Call Center", "Outbox", "Donors", "Campaigns", "Teams"], ["Settings"]),
-        ("admin", ["Call Center", "Outbox", "Donors", "Campaigns", "Teams", "Settings"], []),
+        (
+            "agent",
+            ["Call Center"],
+            ["Appointments", "Outbox", "Donors", "Campaigns", "Teams", "Settings"],
+        ),
+        (
+            "manager",
+            ["Call Center", "Appointments", "Outbox", "Donors", "Campaigns", "Teams"],
+            ["Settings"],
+        ),
+        (
+            "admin",
+            ["Call Center", "Appointments", "Outbox", "Donors", "Campaigns", "Teams", "Settings"],
+            [],
+        ),
     ],
 )
 def test_menu_shows_only_the_sections_a_role_may_use(request, role, shown, hidden):
@@ -107,6 +119,7 @@ def test_menu_shows_only_the_sections_a_role_may_use(request, role, shown, hidde
     assert nav_labels(response) == shown
     links = {
         "Call Center": 'href="/call-center/"',
+        "Appointments": 'href="/appointments/"',
         "Outbox": 'href="/outbox/"',
         "Donors": 'href="/donors/"',
         "Campaigns": 'href="/campaigns/"',

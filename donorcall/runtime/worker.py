@@ -89,6 +89,20 @@ def send_outbox() -> bool:
     return send_due_emails()
 
 
+def hand_appointments_to_team() -> bool:
+    """An owner not signed in some minutes after their appointment: the team may call."""
+    from donorcall.appointments.actions import hand_over_to_team
+
+    return hand_over_to_team() > 0
+
+
+def flag_missed_appointments() -> bool:
+    """Appointments nobody called in time are flagged for managers (docs/appointments.md)."""
+    from donorcall.appointments.actions import flag_missed
+
+    return flag_missed() > 0
+
+
 STEPS: list[Step] = [
     delete_expired_sessions,
     forget_old_sign_in_failures,
@@ -97,6 +111,8 @@ STEPS: list[Step] = [
     send_outbox,
     end_shifts,
     expire_tps_screening,
+    hand_appointments_to_team,
+    flag_missed_appointments,
     run_next_import,
     forget_stale_uploads,
 ]

@@ -25,6 +25,9 @@ MANAGER |= {"campaigns.view_calllist", "campaigns.add_calllist", "campaigns.chan
 # The outbox: managers watch it, resend and email any donor; agents email from a call only.
 MANAGER |= {"outbox.view_outgoingemail", "outbox.add_outgoingemail"}
 MANAGER |= {"outbox.resend_outgoingemail"}
+# Managers see and change every appointment; agents book theirs in a call (use_call_center).
+MANAGER |= {"appointments.view_appointment", "appointments.add_appointment"}
+MANAGER |= {"appointments.change_appointment"}
 ADMINISTRATOR = MANAGER | {"staff.manage_staff"}
 # Lifting a suppression, erasing a donor and the purposes list are the administrator's.
 ADMINISTRATOR |= {"donors.change_suppression", "donors.erase_donor"}

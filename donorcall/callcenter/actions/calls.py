@@ -227,12 +227,16 @@ EFFECTS: dict[str, Callable[..., None]] = {
 
 def reschedule(entry: QueueEntry, call: Call, reason: str, at: datetime) -> None:
     """Where the row goes next, by the campaign's rules; the lease ends and the donor's rows on
-    other campaigns are no longer held."""
+    other campaigns are no longer held. An appointment booked during the call then takes the
+    row over (appointments.actions.after_call)."""
+    from donorcall.appointments.actions import after_call
+
     entry.attempts += 1
     entry.last_attempt_at, entry.last_ended_reason = at, reason
     entry.state, entry.due_at = next_step(entry, call, reason, at)
     if entry.state == QueueState.OPEN:
         entry.priority, entry.owner = Priority.RETRY, None  # an appointment is used up
+    after_call(entry, call, reason)
     clear_lease(entry)
     entry.save()
     unhold_siblings(entry)
