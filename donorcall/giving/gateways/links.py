@@ -55,6 +55,8 @@ def request_payment_link(donation: Donation, *, by: User | None) -> PaymentLink:
     gateway cannot be reached or refuses: then nothing is written.
     """
     config = pay_by_link_config()
+    # What the database says now, not the caller's copy: it may have been paid meanwhile.
+    donation = Donation.objects.select_related("donor").get(pk=donation.pk)
     check_linkable(donation)
     if open_link := donation.payment_links.filter(status=PaymentLinkStatus.CREATED).first():
         return open_link
