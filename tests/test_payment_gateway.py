@@ -512,3 +512,55 @@ def test_offline_gift_refuses_a_card_number_in_its_reference_or_notes(ada, agent
             )  # fmt: skip
         assert refusal.value.code == "card_number_refused"
     assert not Donation.objects.exists()
+
+
+# Concurrency (PostgreSQL: on SQLite select_for_update does nothing)
+
+
+def at_once(work, count: int = 2) -> list:
+    """Run ``work`` in ``count`` threads released together; return results, re-raise errors."""
+    from django.db import connection
+
+    barrier = threading.Barrier(count)
+    results: list = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(work())
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    if errors:
+        raise errors[0]
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_link_requests_at_once_make_one_link(gateway, donation, agent):
+    gateway.delay = 0.2  # both requests are at the gateway before either is stored
+    links = at_once(lambda: request_payment_link(donation, by=agent))
+    assert {link.pk for link in links} == {PaymentLink.objects.get().pk}
+    assert len({sent["headers"]["Idempotency-Key"] for sent in gateway.requests}) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_paid_callbacks_at_once_record_the_gift_once(link, donation):
+    body = callback_body(link)
+    deliveries = iter([NOW - timedelta(seconds=2), NOW - timedelta(seconds=1)])
+    signatures = [sign(body, secret=SECRET, at=next(deliveries)) for _ in range(2)]
+    answers = at_once(lambda: post_callback(body, signature=signatures.pop()).status_code)
+    assert 200 in answers and set(answers) <= {200, 409}
+    donation.refresh_from_db()
+    assert donation.status == "received"
+    assert DonorEvent.objects.filter(donor=donation.donor, kind="donation_changed").count() == 1
