@@ -227,6 +227,14 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "donorcall <donorcall@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Pay by link (docs/payments.md): unset URL = pay by link unavailable, offline gifts only.
+# The key authenticates donorcall to the gateway; the secret verifies the gateway's callbacks.
+DONORCALL_PAYMENT_LINK_URL = os.environ.get("DONORCALL_PAYMENT_LINK_URL", "").strip()
+DONORCALL_PAYMENT_LINK_KEY = os.environ.get("DONORCALL_PAYMENT_LINK_KEY", "")
+DONORCALL_PAYMENT_LINK_SECRET = os.environ.get("DONORCALL_PAYMENT_LINK_SECRET", "")
+# Where the gateway reaches donorcall for its callbacks (https://calls.example.org).
+DONORCALL_PUBLIC_URL = os.environ.get("DONORCALL_PUBLIC_URL", "").strip().rstrip("/")
+
 # Logs name objects by id, never a donor's name, number or email (COMPLIANCE.md).
 LOGGING = {
     "version": 1,

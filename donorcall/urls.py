@@ -7,6 +7,7 @@ urlpatterns = [
     path("", staff_views.home, name="home"),
     path("", include("donorcall.staff.urls")),
     path("donors/<int:pk>/giving/", include("donorcall.giving.urls")),
+    path("giving/gateway/", include("donorcall.giving.gateway_urls")),
     path("donors/", include("donorcall.donors.urls")),
     path("", include("donorcall.campaigns.urls")),
     path("call-center/", include("donorcall.callcenter.urls")),

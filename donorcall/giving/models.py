@@ -164,3 +164,47 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} due {self.due_on} ({self.status})"
+
+
+class PaymentLinkStatus(models.TextChoices):
+    CREATED = "created", "Created"
+    PAID = "paid", "Paid"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+
+
+class PaymentLink(models.Model):
+    """A page on the payment gateway where the donor pays one donation (docs/payments.md).
+
+    The card is typed on the gateway's page, never into donorcall: this row holds only the
+    gateway's id for the link, its address and what the gateway last said about it.
+    """
+
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="payment_links")
+    gateway_id = models.CharField(max_length=100, unique=True)
+    url = models.URLField(max_length=500)
+    status = models.CharField(
+        max_length=8, choices=PaymentLinkStatus, default=PaymentLinkStatus.CREATED
+    )
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+    # The signed time of the last callback applied: a delivery signed no later than this one is
+    # a replay (each genuine delivery, retries included, is signed afresh).
+    last_callback_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One link the donor can still pay per donation: two could mean paying twice.
+            models.UniqueConstraint(
+                fields=["donation"],
+                condition=Q(status="created"),
+                name="payment_link_one_open_per_donation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Payment link {self.gateway_id} ({self.status})"
