@@ -201,7 +201,9 @@ USE_TZ = True
 DONORCALL_DEFAULT_REGION = os.environ.get("DONORCALL_DEFAULT_REGION", "GB").upper()
 DONORCALL_ORGANISATION_NAME = os.environ.get("DONORCALL_ORGANISATION_NAME", "donorcall")
 # Where donors reach the site from an email (the unsubscribe link): scheme, host, no path.
-DONORCALL_PUBLIC_URL = os.environ.get("DONORCALL_PUBLIC_URL", "http://127.0.0.1:8000")
+DONORCALL_PUBLIC_URL = (
+    os.environ.get("DONORCALL_PUBLIC_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -232,8 +234,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DONORCALL_PAYMENT_LINK_URL = os.environ.get("DONORCALL_PAYMENT_LINK_URL", "").strip()
 DONORCALL_PAYMENT_LINK_KEY = os.environ.get("DONORCALL_PAYMENT_LINK_KEY", "")
 DONORCALL_PAYMENT_LINK_SECRET = os.environ.get("DONORCALL_PAYMENT_LINK_SECRET", "")
-# Where the gateway reaches donorcall for its callbacks (https://calls.example.org).
-DONORCALL_PUBLIC_URL = os.environ.get("DONORCALL_PUBLIC_URL", "").strip().rstrip("/")
+# DONORCALL_PUBLIC_URL (above) is also where the gateway sends its callbacks.
 
 # Logs name objects by id, never a donor's name, number or email (COMPLIANCE.md).
 LOGGING = {
