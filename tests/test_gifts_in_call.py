@@ -13,14 +13,16 @@ from donorcall.giving.models import (
     Donation,
     DonationStatus,
     Payment,
+    PaymentLink,
     PaymentStatus,
     RegularGift,
 )
 from donorcall.outbox.models import OutgoingEmail
-from tests.callcenter_world import HTMX, htmx, ready, signed_in, toast
+from tests.callcenter_world import HTMX, NOON, htmx, ready, signed_in, toast
 from tests.factories import EmailAddressFactory
 from tests.queue_world import donor_on
 from tests.test_call_center import clock  # noqa: F401 (the autouse frozen clock)
+from tests.test_payment_gateway import callback_body, gateway, post_callback  # noqa: F401
 
 
 @pytest.fixture
@@ -157,3 +159,64 @@ def test_managers_are_alerted_and_clear_the_flag(agent, agent_client, manager_cl
     on_call.refresh_from_db()
     assert on_call.vulnerable_flagged_at is None
     assert b"No donor is flagged" in manager_client.get("/donors/vulnerable/").content
+
+
+# --- Pay by link: the gateway makes the link, the outbox emails it -------------------------------
+
+
+@pytest.fixture
+def fake_gateway(request):
+    """The payment gateway's link API on a local port (tests/test_payment_gateway.py)."""
+    return request.getfixturevalue("gateway")
+
+
+def by_link(amount: str = "40") -> dict:
+    return {"amount": amount, "currency": "GBP", "method": "pay_by_link",
+            "request_key": uuid.uuid4()}  # fmt: skip
+
+
+def test_pay_by_link_emails_the_gateways_link_and_the_callback_receives_the_gift(
+    agent_client, on_call, fake_gateway
+):
+    EmailAddressFactory(donor=on_call, email="ada@example.org")
+    sent = htmx(agent_client, "in-call/donation", by_link())
+    assert toast(sent)["message"] == "Payment link for GBP 40.00 emailed to ada@example.org."
+    donation = Donation.objects.get()
+    assert (donation.method, donation.status) == ("online", DonationStatus.PENDING)
+    email = OutgoingEmail.objects.get()
+    link = PaymentLink.objects.get()
+    assert link.url in email.body and "GBP 40.00" in email.subject
+    assert fake_gateway.requests[0]["body"]["amount"] == "40.00"
+
+    paid = post_callback(callback_body(link, amount="40.00"), at=NOON)
+    assert paid.status_code == 200
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.RECEIVED
+
+
+def test_pay_by_link_without_an_email_address_writes_nothing(agent_client, on_call, fake_gateway):
+    refused = htmx(agent_client, "in-call/donation", by_link())
+    assert toast(refused) == {"message": "This donor has no email address.", "level": "error"}
+    assert not Donation.objects.exists() and not fake_gateway.requests
+
+
+def test_pay_by_link_not_set_up_says_so_and_writes_nothing(agent_client, on_call):
+    EmailAddressFactory(donor=on_call, email="ada@example.org")
+    refused = htmx(agent_client, "in-call/donation", by_link())
+    assert "Pay by link is not set up" in toast(refused)["message"]
+    assert not Donation.objects.exists()
+
+
+def test_a_gateway_down_keeps_the_gift_pending_and_the_same_form_tries_again(
+    agent_client, on_call, fake_gateway
+):
+    EmailAddressFactory(donor=on_call, email="ada@example.org")
+    form = by_link()
+    fake_gateway.answer_status = 503
+    failed = htmx(agent_client, "in-call/donation", form)
+    assert toast(failed)["level"] == "error"
+    assert b'value="%s"' % str(form["request_key"]).encode() in failed.content  # same key back
+    fake_gateway.answer_status = 201
+    sent = htmx(agent_client, "in-call/donation", form)
+    assert toast(sent)["level"] == "success"
+    assert Donation.objects.count() == 1 and OutgoingEmail.objects.count() == 1

@@ -15,6 +15,8 @@ DEFAULT_SHIFT_END = time(17, 0)
 # Taken on the phone without a card: the money comes by these, recorded as pending until it
 # arrives (cash and cheques are posted; a transfer is made by the donor).
 IN_CALL_METHODS = [PaymentMethod.BANK_TRANSFER, PaymentMethod.CHEQUE, PaymentMethod.CASH]
+# Or the donor pays by card on the gateway's page, from a link donorcall emails them.
+PAY_BY_LINK = "pay_by_link"
 
 
 class SignInForm(forms.Form):
@@ -85,7 +87,9 @@ class DonationInCallForm(forms.Form):
     amount = giving_forms.amount_field()
     currency = giving_forms.currency_field()
     method = forms.ChoiceField(
-        label="How the donor pays", choices=[(m.value, m.label) for m in IN_CALL_METHODS]
+        label="How the donor pays",
+        choices=[(m.value, m.label) for m in IN_CALL_METHODS]
+        + [(PAY_BY_LINK, "Pay by link (emailed to the donor)")],
     )
     gift_aid = forms.BooleanField(label="Gift Aid on this donation", required=False)
     notes = giving_forms.notes_field()

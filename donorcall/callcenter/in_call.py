@@ -80,6 +80,11 @@ def whole_screen(request: AuthedRequest, step: Step) -> HttpResponse:
 
 def donation(request: AuthedRequest, call: Call, data: dict[str, Any]) -> Step:
     key = data.pop("request_key")
+    if data["method"] == forms.PAY_BY_LINK:
+        data.pop("method")
+        sent = gifts.take_donation_by_link(call, by=request.user, request_key=key, **data)
+        amount = money(sent.donation.currency, sent.donation.amount)
+        return Step(f"Payment link for {amount} emailed to {sent.email.to_address}.")
     given = gifts.take_donation(call, by=request.user, request_key=key, **data)
     return Step(f"Donation of {money(given.currency, given.amount)} recorded (pending).")
 

@@ -101,7 +101,10 @@ def in_call_tabs() -> dict[str, object]:
             ("failed-payment", "Failed payment"),
         ],
         # Fragments of other apps, loaded into the panel (they target their own forms).
-        "in_call_links": [(reverse("outbox:in-call"), "Send Email")],
+        "in_call_links": [
+            (reverse("outbox:in-call"), "Send Email"),
+            (reverse("appointments:in-call"), "Schedule Appointment"),
+        ],
     }
 
 

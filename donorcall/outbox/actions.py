@@ -5,6 +5,8 @@ sent during a call commits or rolls back with whatever else the call saves. Noth
 to the SMTP server: the worker's sender does (sending.py), after the row has committed.
 """
 
+from collections.abc import Collection, Mapping
+
 from django.db import IntegrityError, transaction
 
 from donorcall.callcenter.models import Call
@@ -24,6 +26,7 @@ from donorcall.lib.errors import Conflict, DomainError, InvalidInput
 from donorcall.staff.models import User
 
 from . import queries
+from .builtins import BUILTIN_FIELDS
 from .models import EmailStatus, EmailTemplate, OutgoingEmail
 from .rendering import email_id_from, render_for
 
@@ -60,7 +63,7 @@ def save_template(
     is refused with its name instead of reaching a donor as ``{frist_name}``."""
     name, subject, body = name.strip(), subject.strip(), body.strip()
     check_template_name(template, name)
-    check_template_text(subject, body)
+    check_template_text(subject, body, extra=builtin_fields(template))
     if not purpose.is_active:
         raise InvalidInput("Choose a purpose that is in use.", field="purpose")
     template = template or EmailTemplate(created_by=by)
@@ -80,7 +83,12 @@ def check_template_name(template: EmailTemplate | None, name: str) -> None:
         raise InvalidInput("A template with that name already exists.", field="name")
 
 
-def check_template_text(subject: str, body: str) -> None:
+def builtin_fields(template: EmailTemplate | None) -> Collection[str]:
+    """A built-in template may also use the values of what it is about (a payment link's)."""
+    return BUILTIN_FIELDS.get(template.code, {}) if template is not None else {}
+
+
+def check_template_text(subject: str, body: str, *, extra: Collection[str] = ()) -> None:
     if not subject:
         raise InvalidInput("Write a subject.", field="subject")
     if "\n" in subject or "\r" in subject:
@@ -89,8 +97,8 @@ def check_template_text(subject: str, body: str) -> None:
         raise InvalidInput("Write the email.", field="body")
     for field, text in (("subject", subject), ("body", body)):
         reject_card_numbers(text, field=field)
-        if unknown := unknown_merge_fields(text):
-            known = ", ".join(f"{{{name}}}" for name in MERGE_FIELDS)
+        if unknown := [name for name in unknown_merge_fields(text) if name not in extra]:
+            known = ", ".join(f"{{{name}}}" for name in [*MERGE_FIELDS, *extra])
             raise InvalidInput(
                 f"Unknown merge field {{{unknown[0]}}}. Use one of: {known}.",
                 field=field,
@@ -115,6 +123,7 @@ def queue_email(
     by: User | None,
     call: Call | None = None,
     address: EmailAddress | None = None,
+    values: Mapping[str, str] | None = None,
 ) -> OutgoingEmail:
     """Render ``template`` for ``donor`` and queue it for the sender.
 
@@ -128,7 +137,7 @@ def queue_email(
     check_emailable(donor, template, to)
     if call is not None and (earlier := already_queued(call, template)):
         return earlier
-    subject, body = render_for(donor, template.subject, template.body, agent=by)
+    subject, body = render_for(donor, template.subject, template.body, agent=by, extra=values)
     try:
         with transaction.atomic():
             return OutgoingEmail.objects.create(

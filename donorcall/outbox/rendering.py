@@ -53,8 +53,16 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def render_for(donor: Donor, subject: str, body: str, *, agent: User | None) -> tuple[str, str]:
-    values = donor_values(donor, agent, subject, body)
+def render_for(
+    donor: Donor,
+    subject: str,
+    body: str,
+    *,
+    agent: User | None,
+    extra: Mapping[str, str] | None = None,
+) -> tuple[str, str]:
+    """``extra``: the values of what a built-in email is about (a payment link's URL…)."""
+    values = donor_values(donor, agent, subject, body) | dict(extra or {})
     return one_line(fill(subject, values)), fill(body, values)
 
 

@@ -8,6 +8,7 @@ clears the flag).
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,11 +18,23 @@ from donorcall.callcenter.models import Call
 from donorcall.donors.history import record_event
 from donorcall.donors.models import Donor
 from donorcall.giving import actions as giving
-from donorcall.giving.models import Donation, DonationStatus, Payment, RegularGift
+from donorcall.giving.gateways import (
+    pay_by_link_config,
+    payment_link_email_context,
+    request_payment_link,
+)
+from donorcall.giving.models import (
+    Donation,
+    DonationStatus,
+    Payment,
+    PaymentLink,
+    PaymentMethod,
+    RegularGift,
+)
 from donorcall.lib.clock import now
 from donorcall.lib.errors import Conflict, NotAllowed
-from donorcall.outbox.actions import NotEmailable, queue_email
-from donorcall.outbox.builtins import REGULAR_GIFT_CONFIRMATION
+from donorcall.outbox.actions import NotEmailable, address_for, check_emailable, queue_email
+from donorcall.outbox.builtins import PAYMENT_LINK, REGULAR_GIFT_CONFIRMATION
 from donorcall.outbox.models import EmailTemplate, OutgoingEmail
 from donorcall.staff.models import User
 
@@ -50,6 +63,44 @@ def take_donation(
     if call.campaign and not details.get("campaign"):
         details["campaign"] = call.campaign.name[:100]
     return giving.record_donation(call.donor, by=by, call=call, request_key=request_key, **details)
+
+
+@dataclass(frozen=True)
+class LinkSent:
+    donation: Donation
+    link: PaymentLink
+    email: OutgoingEmail
+
+
+def take_donation_by_link(
+    call: Call, *, by: User, request_key: uuid.UUID | None, **details: Any
+) -> LinkSent:
+    """Pay by link: the gift is recorded as pending (online), the gateway makes a link, and the
+    outbox emails it to the donor, who pays on the gateway's page (no card number reaches
+    donorcall). Everything that could refuse is checked before anything is written; if the
+    gateway then fails, the pending gift stays and sending the same form again (same request
+    key) asks for the link again."""
+    refuse_if_vulnerable(call)
+    pay_by_link_config()
+    template = builtin_template(PAYMENT_LINK)
+    check_emailable(call.donor, template, address_for(call.donor, None))
+    details |= {"method": PaymentMethod.ONLINE, "status": DonationStatus.PENDING}
+    donation = take_donation(call, by=by, request_key=request_key, **details)
+    link = request_payment_link(donation, by=by)  # HTTP: outside any transaction
+    email = queue_email(
+        call.donor, template, by=by, call=call, values=payment_link_email_context(link)
+    )
+    return LinkSent(donation, link, email)
+
+
+def builtin_template(code: str) -> EmailTemplate:
+    template = EmailTemplate.objects.filter(code=code, is_active=True).first()
+    if template is None:
+        raise Conflict(
+            "The email for this is retired: ask an administrator to put it back in use.",
+            code="template_retired",
+        )
+    return template
 
 
 def set_up_gift(
