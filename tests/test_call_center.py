@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from donorcall.appointments.actions import schedule_appointment
 from donorcall.callcenter.actions import console, shifts
 from donorcall.callcenter.models import Break, Call, Shift, SignOutReason, Skip, Status
 from donorcall.campaigns.models import (
@@ -405,8 +406,9 @@ def test_an_agent_opens_only_donors_they_called(
 
 def test_calls_lists_the_days_calls_and_appointments(agent, agent_client, job_role, team, campaign):
     donor = donor_on(campaign)
-    donor_on(campaign, due_at=NOON + timedelta(hours=3), priority=Priority.OWN_APPOINTMENT,
-             owner=agent)  # fmt: skip
+    later = donor_on(campaign, due_at=NOON + timedelta(days=1))
+    schedule_appointment(later, campaign, local=datetime(2026, 11, 24, 15, 0),
+                         zone="Europe/London", owner=agent, notes="", by=agent)  # fmt: skip
     signed_in(agent_client, job_role)
     ready(agent_client, team, campaign)
     htmx(agent_client, "call")

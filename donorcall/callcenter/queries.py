@@ -7,8 +7,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from donorcall.appointments.models import Appointment, AppointmentStatus
 from donorcall.callcenter.models import AgentStatus, Call, Status
-from donorcall.campaigns.models import DiallingMode, Priority, QueueEntry, QueueState
+from donorcall.campaigns.models import DiallingMode, Priority
 from donorcall.campaigns.queries import (
     active_break_reasons,
     active_skip_reasons,
@@ -153,12 +154,10 @@ def past_calls(donor: Donor, limit: int = 10) -> list[Call]:
     )
 
 
-def donor_appointments(donor: Donor) -> list[QueueEntry]:
-    """Appointments waiting for this donor (a queue row of an appointment class)."""
+def donor_appointments(donor: Donor) -> list[Appointment]:
+    """The donor's appointments still to come (scheduled), soonest first."""
     return list(
-        QueueEntry.objects.filter(
-            donor=donor, priority__in=APPOINTMENT_PRIORITIES, state=QueueState.OPEN
-        )
+        Appointment.objects.filter(donor=donor, status=AppointmentStatus.SCHEDULED)
         .select_related("campaign", "owner")
         .order_by("due_at")
     )
@@ -170,7 +169,7 @@ def donor_for_agent(agent: User, pk: int) -> Donor:
     reach = (
         Q(pk__in=AgentStatus.objects.filter(agent=agent).values("donor"))
         | Q(pk__in=Call.objects.filter(agent=agent).values("donor"))
-        | Q(pk__in=QueueEntry.objects.filter(owner=agent).values("donor"))
+        | Q(pk__in=Appointment.objects.filter(owner=agent).values("donor"))
     )
     donor = Donor.objects.filter(reach, pk=pk).first()
     if donor is None:
@@ -192,15 +191,16 @@ def calls_on(agent: User, day: date) -> QuerySet[Call]:
     ).select_related("donor", "campaign", "disposition")
 
 
-def appointments_on(agent: User, day: date) -> QuerySet[QueueEntry]:
-    """Appointments on a day that are the agent's own, or for anyone on their teams."""
+def appointments_on(agent: User, day: date) -> QuerySet[Appointment]:
+    """Appointments on a day that are the agent's own, or for anyone on a team of theirs that
+    works the campaign (cancelled ones left out; done and missed ones kept, marked)."""
     start, end = day_bounds(day)
     teams_campaigns = teams_for_agent(agent).values("campaigns")
-    mine = Q(priority=Priority.OWN_APPOINTMENT, owner=agent)
-    team = Q(priority=Priority.TEAM_APPOINTMENT, campaign__in=teams_campaigns)
+    mine = Q(owner=agent)
+    team = Q(owner=None, campaign__in=teams_campaigns)
     return (
-        QueueEntry.objects.filter(mine | team, due_at__gte=start, due_at__lt=end)
-        .exclude(state=QueueState.DONE)
+        Appointment.objects.filter(mine | team, due_at__gte=start, due_at__lt=end)
+        .exclude(status=AppointmentStatus.CANCELLED)
         .select_related("donor", "campaign", "owner")
         .order_by("due_at")
     )

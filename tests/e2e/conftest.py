@@ -118,12 +118,12 @@ def screenshot(page: Page) -> Callable[[str], Path | None]:
 
 
 @pytest.fixture
-def noon_in_london() -> Iterator[None]:
+def noon_in_london() -> Iterator[time_machine.Traveller]:
     """The server's clock (ticking) for the Call Center's tests, so donors are inside calling
     hours whenever the suite runs. The browser keeps its own clock, which the screen never
     relies on."""
-    with time_machine.travel(NOON, tick=True):
-        yield
+    with time_machine.travel(NOON, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture
