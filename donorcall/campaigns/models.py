@@ -235,8 +235,14 @@ class QueueEntry(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     zone_key = models.CharField(max_length=255, null=True, blank=True)
     blocked = models.CharField(max_length=16, choices=Blocked, null=True, blank=True)
+    # Indexed by ``queue_lease_holder_idx`` (live leases only), not by the plain FK index.
     lease_holder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     lease_token = models.UUIDField(null=True, blank=True)
     leased_at = models.DateTimeField(null=True, blank=True)
@@ -269,6 +275,16 @@ class QueueEntry(models.Model):
             models.Index(fields=["donor", "state"], name="queue_donor_idx"),
             models.Index(
                 fields=["lease_expires_at"], condition=Q(state="leased"), name="queue_lease_idx"
+            ),
+            # For deleting a user (SET NULL, and the database's own foreign-key check). Only
+            # live leases have a holder, so the index holds a few hundred rows, not the whole
+            # queue: the plain FK index put every claim's row in a random page of millions of
+            # NULL entries (one more page read and written per claim: the SQLite claim statement
+            # took ~150 µs with it, ~100 µs with this one).
+            models.Index(
+                fields=["lease_holder"],
+                condition=Q(lease_holder__isnull=False),
+                name="queue_lease_holder_idx",
             ),
         ]
 

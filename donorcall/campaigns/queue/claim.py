@@ -18,7 +18,8 @@ from functools import lru_cache
 from typing import Any, Self
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from psycopg.abc import Params
 
@@ -64,6 +65,7 @@ class Plan:
     branches: tuple[tuple[int, str, int], ...]  # (campaign, zone key, priority)
     timeouts: tuple[tuple[int, int], ...]  # (campaign, preview timeout in seconds)
     sqlite_sql: str = field(default="", compare=False)
+    sqlite_params: dict[str, Any] = field(default_factory=dict, compare=False)
     postgres_arrays: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -144,7 +146,12 @@ def build_plan(
         branches=tuple(branches),
         timeouts=tuple((campaign_id, timeout) for campaign_id, timeout, _ in campaigns),
     )
-    return replace(plan, sqlite_sql=sqlite_claim_sql(plan), postgres_arrays=postgres_arrays(plan))
+    return replace(
+        plan,
+        sqlite_sql=sqlite_claim_sql(plan),
+        sqlite_params=sqlite_plan_params(plan),
+        postgres_arrays=postgres_arrays(plan),
+    )
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
@@ -265,25 +272,29 @@ def prepared_cursor() -> CursorWrapper:
 
 # --- SQLite -------------------------------------------------------------------------------------
 
+SQLITE_OPEN_ROW = "q.state = 'open' AND q.blocked IS NULL AND q.due_at <= :at"
+LEASE_TOKEN = QueueEntry._meta.get_field("lease_token")
+
 
 def sqlite_claim_sql(plan: Plan) -> str:
     """One UPDATE over the picked donor's open rows: the ranked head (UNION ALL of LIMIT 1
-    subqueries, one per branch) is leased, the donor's other open rows are held. Campaign
-    ids and priorities are our integers, written in; zone keys are parameters."""
+    subqueries, one per branch) is leased, the donor's other open rows are held. Campaign ids
+    and priorities are our integers, written in; zone keys are parameters. Written with the
+    sqlite3 module's own ``:name`` placeholders, once per plan (``sqlite_cursor``)."""
     ranked = " UNION ALL ".join(
         f"SELECT * FROM ({arm} ORDER BY q.due_at, q.id LIMIT 1)"  # noqa: S608 -- our fragments only
         for arm in sqlite_arms(plan)
     )
-    expiry = " ".join(f"WHEN {int(c)} THEN %(expiry{c})s" for c, _ in plan.timeouts)
+    expiry = " ".join(f"WHEN {int(c)} THEN :expiry{int(c)}" for c, _ in plan.timeouts)
     picked = "id = (SELECT id FROM pick)"
     return (
         f"WITH pick AS MATERIALIZED (SELECT id, donor_id FROM ({ranked}) "  # noqa: S608 -- our fragments only; values are parameters
         "ORDER BY p, due_at, id LIMIT 1) "
         "UPDATE campaigns_queueentry SET "
         f"state = CASE WHEN {picked} THEN 'leased' ELSE 'held' END, "
-        f"lease_holder_id = CASE WHEN {picked} THEN %(agent)s ELSE lease_holder_id END, "
-        f"lease_token = CASE WHEN {picked} THEN %(token)s ELSE lease_token END, "
-        f"leased_at = CASE WHEN {picked} THEN %(at)s ELSE leased_at END, "
+        f"lease_holder_id = CASE WHEN {picked} THEN :agent ELSE lease_holder_id END, "
+        f"lease_token = CASE WHEN {picked} THEN :token ELSE lease_token END, "
+        f"leased_at = CASE WHEN {picked} THEN :at ELSE leased_at END, "
         f"lease_expires_at = CASE WHEN {picked} THEN (CASE campaign_id {expiry} END) "
         "ELSE lease_expires_at END "
         "WHERE donor_id = (SELECT donor_id FROM pick) AND state = 'open' "
@@ -293,23 +304,33 @@ def sqlite_claim_sql(plan: Plan) -> str:
 
 def sqlite_arms(plan: Plan) -> list[str]:
     """One WHERE per branch: own appointments (the agent's, in every campaign and appointment
-    zone), then one (campaign, zone key, priority) each, the claim index's columns in order."""
+    zone), then one (campaign, zone key, priority) each, the claim index's columns in order.
+    One arm per (campaign, zone key) with the priorities as an IN list was tried: fewer arms,
+    but SQLite builds a table for each IN list on every run, and the ranking took 1.5 × as
+    long (29 µs against 19 µs for eleven arms)."""
     arms = []
     if plan.own_keys:
         campaigns = ", ".join(str(int(c)) for c in plan.own_campaigns)
-        zones = ", ".join(f"%(own{n})s" for n in range(len(plan.own_keys)))
+        zones = ", ".join(f":own{n}" for n in range(len(plan.own_keys)))
         arms.append(
             "SELECT 1 AS p, q.due_at, q.id, q.donor_id FROM campaigns_queueentry q "  # noqa: S608 -- our integers and placeholders only
-            "WHERE q.owner_id = %(agent)s AND q.priority = 1 "
-            f"AND q.campaign_id IN ({campaigns}) AND q.zone_key IN ({zones}) AND {OPEN_ROW}"
+            "WHERE q.owner_id = :agent AND q.priority = 1 "
+            f"AND q.campaign_id IN ({campaigns}) AND q.zone_key IN ({zones}) AND {SQLITE_OPEN_ROW}"
         )
     for n, (campaign_id, _, priority) in enumerate(plan.branches):
         arms.append(
             f"SELECT {int(priority)} AS p, q.due_at, q.id, q.donor_id FROM campaigns_queueentry q "  # noqa: S608 -- our integers and placeholders only
-            f"WHERE q.campaign_id = {int(campaign_id)} AND q.zone_key = %(z{n})s "
-            f"AND q.priority = {int(priority)} AND {OPEN_ROW}"
+            f"WHERE q.campaign_id = {int(campaign_id)} AND q.zone_key = :z{n} "
+            f"AND q.priority = {int(priority)} AND {SQLITE_OPEN_ROW}"
         )
     return arms
+
+
+def sqlite_plan_params(plan: Plan) -> dict[str, Any]:
+    """The parameters that depend only on the plan (the zone keys), bound by name."""
+    params: dict[str, Any] = {f"own{n}": key for n, key in enumerate(plan.own_keys)}
+    params |= {f"z{n}": key for n, (_, key, _) in enumerate(plan.branches)}
+    return params
 
 
 def claim_sqlite(
@@ -317,16 +338,30 @@ def claim_sqlite(
 ) -> tuple[int, int, int] | None:
     """No transaction of our own: a single UPDATE is atomic, and it holds SQLite's write lock
     from its first step, so the head it ranks is the head it leases."""
-    params: dict[str, Any] = {"agent": agent.pk, "at": db_time(at)}
-    params["token"] = QueueEntry._meta.get_field("lease_token").get_db_prep_value(token, connection)
-    params |= {f"own{n}": key for n, key in enumerate(plan.own_keys)}
-    params |= {f"z{n}": key for n, (_, key, _) in enumerate(plan.branches)}
-    params |= {f"expiry{c}": db_time(at + timedelta(seconds=t)) for c, t in plan.timeouts}
-    with connection.cursor() as cursor:
+    database = connections[DEFAULT_DB_ALIAS]  # ``connection`` looks this up on every use
+    adapt = database.ops.adapt_datetimefield_value
+    params: dict[str, Any] = {
+        **plan.sqlite_params,
+        "agent": agent.pk,
+        "at": adapt(at),
+        "token": LEASE_TOKEN.get_db_prep_value(token, database),
+    }
+    params |= {f"expiry{c}": adapt(at + timedelta(seconds=t)) for c, t in plan.timeouts}
+    with sqlite_cursor(database) as cursor:
         cursor.execute(plan.sqlite_sql, params)
         rows = cursor.fetchall()
     return next((row[:3] for row in rows if row[3] == "leased"), None)
 
 
-def db_time(at: datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(at)
+def sqlite_cursor(database: BaseDatabaseWrapper) -> CursorWrapper:
+    """The connection's own sqlite3 cursor in Django's wrapper (error translation, the
+    broken-transaction check, the query log when it is on). Django's SQLite cursor rewrote
+    the claim's ``%(name)s`` placeholders into ``:name`` on every call and added a layer of
+    calls: together about a tenth of a claim (profiled), so the plan's SQL is written in
+    ``:name`` form once and runs on the plain cursor."""
+    database.ensure_connection()
+    database.validate_thread_sharing()
+    raw = database.connection.cursor()
+    if database.queries_logged:
+        return database.make_debug_cursor(raw)
+    return database.make_cursor(raw)
