@@ -21,6 +21,7 @@ from donorcall.giving import actions as giving
 from donorcall.giving.gateways import (
     pay_by_link_config,
     payment_link_email_context,
+    record_offline_gift,
     request_payment_link,
 )
 from donorcall.giving.models import (
@@ -53,16 +54,23 @@ def refuse_if_vulnerable(call: Call) -> None:
         )
 
 
+def on_campaign(call: Call, details: dict[str, Any]) -> dict[str, Any]:
+    """A gift taken on a call is credited to the call's campaign unless the agent said other."""
+    if call.campaign and not details.get("campaign"):
+        return details | {"campaign": call.campaign.name[:100]}
+    return details
+
+
 def take_donation(
     call: Call, *, by: User, request_key: uuid.UUID | None, **details: Any
 ) -> Donation:
-    """A one-off gift promised on the call: pending until the money arrives."""
+    """A one-off gift promised on the call, through the offline gateway: pending until the
+    cheque or transfer arrives (the agent has not got the money in hand)."""
     refuse_if_vulnerable(call)
     details.setdefault("received_on", date.today())
-    details.setdefault("status", DonationStatus.PENDING)  # until the cheque or transfer arrives
-    if call.campaign and not details.get("campaign"):
-        details["campaign"] = call.campaign.name[:100]
-    return giving.record_donation(call.donor, by=by, call=call, request_key=request_key, **details)
+    details.setdefault("status", DonationStatus.PENDING)
+    details = on_campaign(call, details)
+    return record_offline_gift(call.donor, by=by, call=call, request_key=request_key, **details)
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,11 @@ def take_donation_by_link(
     template = builtin_template(PAYMENT_LINK)
     check_emailable(call.donor, template, address_for(call.donor, None))
     details |= {"method": PaymentMethod.ONLINE, "status": DonationStatus.PENDING}
-    donation = take_donation(call, by=by, request_key=request_key, **details)
+    details.setdefault("received_on", date.today())
+    details = on_campaign(call, details)
+    donation = giving.record_donation(
+        call.donor, by=by, call=call, request_key=request_key, **details
+    )
     link = request_payment_link(donation, by=by)  # HTTP: outside any transaction
     email = queue_email(
         call.donor, template, by=by, call=call, values=payment_link_email_context(link)
@@ -111,8 +123,7 @@ def set_up_gift(
     transaction: no gift without its email, no email for a gift that was not saved. None
     when the donor has no address the confirmation may go to (the agent is told)."""
     refuse_if_vulnerable(call)
-    if call.campaign and not details.get("campaign"):
-        details["campaign"] = call.campaign.name[:100]
+    details = on_campaign(call, details)
     with transaction.atomic():
         gift = giving.set_up_regular_gift(
             call.donor, by=by, call=call, request_key=request_key, **details

@@ -4,8 +4,10 @@ Nothing outside donorcall is asked: the gift is recorded as received, or as pend
 money is still to come (a direct debit is collected by the bank later; a cheque in the post).
 """
 
+import uuid
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from donorcall.donors.models import Donor
 from donorcall.giving.actions import record_donation
@@ -15,6 +17,9 @@ from donorcall.lib.errors import InvalidInput
 from donorcall.staff.models import User
 
 from .interface import PaymentRequest, PaymentStarted
+
+if TYPE_CHECKING:
+    from donorcall.callcenter.models import Call
 
 # Recorded straight away unless the person taking the gift says the money is still to come.
 PENDING_UNTIL_COLLECTED = {PaymentMethod.DIRECT_DEBIT}
@@ -60,8 +65,11 @@ def record_offline_gift(
     gift_aid: bool = False,
     notes: str = "",
     by: User | None,
+    call: "Call | None" = None,
+    request_key: uuid.UUID | None = None,
 ) -> Donation:
-    """A one-off gift taken offline. ``status`` (received or pending) overrides the method's
+    """A one-off gift taken offline (on ``call``, if on one; ``request_key``: a resubmission
+    returns the gift already recorded). ``status`` (received or pending) overrides the method's
     usual one; ``reference`` is the cheque number, transfer reference or mandate reference, and
     goes through the same card-number check as every free text (a direct debit needs one)."""
     request = PaymentRequest(
@@ -78,5 +86,5 @@ def record_offline_gift(
     return record_donation(
         donor, amount=request.amount, currency=currency, received_on=received_on, method=method,
         status=status or started.status, gateway_reference=reference, campaign=campaign,
-        fund=fund, gift_aid=gift_aid, notes=notes, by=by,
+        fund=fund, gift_aid=gift_aid, notes=notes, by=by, call=call, request_key=request_key,
     )  # fmt: skip
