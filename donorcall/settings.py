@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "donorcall.callcenter",
     "donorcall.appointments",
     "donorcall.outbox",
+    "donorcall.supervision",
     "donorcall.runtime",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -13,5 +13,6 @@ urlpatterns = [
     path("call-center/", include("donorcall.callcenter.urls")),
     path("appointments/", include("donorcall.appointments.urls")),
     path("", include("donorcall.outbox.urls")),
+    path("", include("donorcall.supervision.urls")),
     path("api/v1/", api.urls),
 ]
