@@ -15,7 +15,8 @@ from ninja import Router, Schema
 from donorcall.callcenter import queries
 from donorcall.callcenter.actions import console, shifts
 from donorcall.callcenter.actions.console import Step
-from donorcall.campaigns.models import BreakReason, Campaign, Disposition, SkipReason, Team
+from donorcall.campaigns import queries as campaign_queries
+from donorcall.campaigns.models import BreakReason, Campaign, SkipReason, Team
 from donorcall.donors.api import require
 from donorcall.lib.errors import InvalidInput
 from donorcall.staff.models import JobRole, User
@@ -169,15 +170,7 @@ def end_call(request: HttpRequest) -> dict[str, Any]:
 @router.post("/outcome", response=StepOut)
 def outcome(request: HttpRequest, payload: OutcomeIn) -> dict[str, Any]:
     agent = agent_of(request)
-    disposition = None
-    if payload.disposition_id is not None:
-        disposition = (
-            Disposition.objects.select_related("ended_reason")
-            .filter(pk=payload.disposition_id)
-            .first()
-        )
-        if disposition is None:
-            raise InvalidInput("There is no such disposition.", field="disposition_id")
+    disposition = campaign_queries.disposition_chosen(payload.disposition_id)
     step = console.save_outcome(
         agent, reason=payload.reason, disposition=disposition, notes=payload.notes
     )

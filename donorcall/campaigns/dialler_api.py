@@ -26,13 +26,12 @@ from donorcall.callcenter.actions import record_outcome, start_call
 from donorcall.callcenter.models import Call
 from donorcall.donors.api import require
 from donorcall.donors.queries import number_for_call
-from donorcall.lib.errors import DomainError, InvalidInput
+from donorcall.lib.errors import DomainError
 
 from . import calllists, queries
 from .models import (
     Blocked,
     CallList,
-    Disposition,
     Priority,
     QueueEntry,
 )
@@ -330,15 +329,7 @@ def outcome(request: HttpRequest, call_id: int, payload: OutcomeIn) -> Call:
     no-op and another one is refused."""
     user = require(request, USE_CALL_CENTER)
     placed = call_queries.call_for_agent(user, call_id)
-    disposition = None
-    if payload.disposition_id is not None:
-        disposition = (
-            Disposition.objects.select_related("ended_reason")
-            .filter(pk=payload.disposition_id)
-            .first()
-        )
-        if disposition is None:
-            raise InvalidInput("There is no such disposition.", field="disposition_id")
+    disposition = queries.disposition_chosen(payload.disposition_id)
     try:
         return record_outcome(
             placed, reason=payload.reason, disposition=disposition, notes=payload.notes, by=user

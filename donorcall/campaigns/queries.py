@@ -146,6 +146,17 @@ def active_dispositions(ended_reason: EndedReason) -> QuerySet[Disposition]:
     return ended_reason.dispositions.filter(is_active=True).order_by("position", "name")
 
 
+def disposition_chosen(pk: int | None, *, field: str = "disposition_id") -> Disposition | None:
+    """The disposition an outcome names by id (with its ended reason), None if it names none;
+    an id that is not a disposition is the client's mistake, named by ``field``."""
+    if pk is None:
+        return None
+    disposition = Disposition.objects.select_related("ended_reason").filter(id=pk).first()
+    if disposition is None:
+        raise InvalidInput("There is no such disposition.", field=field)
+    return disposition
+
+
 def campaigns_for_agent(user: User) -> QuerySet[Campaign]:
     """The campaigns an agent may call for: those of their active teams, not archived."""
     return (
