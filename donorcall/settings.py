@@ -237,6 +237,15 @@ DONORCALL_PAYMENT_LINK_KEY = os.environ.get("DONORCALL_PAYMENT_LINK_KEY", "")
 DONORCALL_PAYMENT_LINK_SECRET = os.environ.get("DONORCALL_PAYMENT_LINK_SECRET", "")
 # DONORCALL_PUBLIC_URL (above) is also where the gateway sends its callbacks.
 
+# Appointments (docs/appointments.md): an owner not signed in this long after the time hands
+# the appointment to the team; one nobody called this long after it is flagged missed.
+DONORCALL_APPOINTMENT_HAND_OVER_MINUTES = int(
+    os.environ.get("DONORCALL_APPOINTMENT_HAND_OVER_MINUTES", "15")
+)
+DONORCALL_APPOINTMENT_MISSED_MINUTES = int(
+    os.environ.get("DONORCALL_APPOINTMENT_MISSED_MINUTES", "120")
+)
+
 # Logs name objects by id, never a donor's name, number or email (COMPLIANCE.md).
 LOGGING = {
     "version": 1,

@@ -43,12 +43,12 @@ SWEEP_BATCH = 200
 
 def hand_over_after() -> timedelta:
     """An owner not signed in this long after the time: the team may take the call."""
-    return timedelta(minutes=getattr(settings, "DONORCALL_APPOINTMENT_HAND_OVER_MINUTES", 15))
+    return timedelta(minutes=settings.DONORCALL_APPOINTMENT_HAND_OVER_MINUTES)
 
 
 def missed_after() -> timedelta:
     """Not called this long after the time (or by the end of that day's window): missed."""
-    return timedelta(minutes=getattr(settings, "DONORCALL_APPOINTMENT_MISSED_MINUTES", 120))
+    return timedelta(minutes=settings.DONORCALL_APPOINTMENT_MISSED_MINUTES)
 
 
 class AppointmentInPast(InvalidInput):
