@@ -23,7 +23,7 @@ class ThresholdsForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean() or {}
-        for name, value in cleaned.items():
+        for name, value in list(cleaned.items()):
             if value is not None and not 1 <= value <= 600:
                 self.add_error(name, "Between 1 and 600 minutes.")
         return cleaned
