@@ -5,7 +5,7 @@ an agent on a call, ``not_in_preview``, ``not_signed_in``."""
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from donorcall.campaigns.models import BreakReason
@@ -30,6 +30,7 @@ class AgentOut(Schema):
     status: str
     status_label: str
     since: datetime
+    version: int  # goes up at every change of the agent's status
     seconds_in_status: int
     long: bool  # past the manager's threshold for this status
     team: str
@@ -87,9 +88,16 @@ def action_out(done: SupervisorAction) -> dict[str, Any]:
 
 
 @router.get("/live", response=SnapshotOut)
-def live_snapshot(request: HttpRequest) -> dict[str, Any]:
+def live_snapshot(request: HttpRequest) -> HttpResponse:
+    """The shared snapshot, serialised once for every manager (``now`` is when that was)."""
     require(request, "supervision.view_live")
-    return live.as_of(live.shared_snapshot())
+    snapshot = live.shared_snapshot()
+    body = live.rendered("json", snapshot, lambda: as_json(snapshot))
+    return HttpResponse(body, content_type="application/json")
+
+
+def as_json(snapshot: dict[str, Any]) -> str:
+    return SnapshotOut.model_validate(live.as_of(snapshot)).model_dump_json()
 
 
 @router.post("/agents/{agent_id}/break", response=ActionOut)

@@ -8,7 +8,9 @@ a join or a GROUP BY), whatever the number of agents, calls or campaigns. Figure
 time, so a snapshot up to a second old still shows the right seconds.
 """
 
+import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -52,12 +54,35 @@ def shared_snapshot() -> dict[str, Any]:
         if last is not None:
             return last
     try:
+        started = time.monotonic()
         snapshot = build_snapshot()
-        cache.set(SNAPSHOT_KEY, snapshot, timeout=SNAPSHOT_SECONDS)
+        # A second from when its reads began, not from when it was stored: its age is bounded.
+        fresh_for = max(0.1, SNAPSHOT_SECONDS - (time.monotonic() - started))
+        cache.set(SNAPSHOT_KEY, snapshot, timeout=fresh_for)
         cache.set(LAST_KEY, snapshot, timeout=60)
     finally:
         cache.delete(BUILDING_KEY)
     return snapshot
+
+
+def rendered(kind: str, snapshot: dict[str, Any], render: Callable[[], str]) -> str:
+    """A snapshot's rendering (the page's fragment, the API's JSON), made once per snapshot and
+    shared like it: rendering 200 rows costs more than reading them, so it is not done per
+    manager. While one request renders a new snapshot, the others serve the last rendering.
+    ``kind`` must name everything the rendering depends on besides the snapshot."""
+    key = f"supervision:live:{kind}:{snapshot['at'].timestamp()}"
+    body = cache.get(key)
+    if body is not None:
+        return body
+    last_key = f"supervision:live:{kind}:last"
+    if not cache.add(f"{key}:rendering", True, timeout=10):
+        last = cache.get(last_key)
+        if last is not None:
+            return last
+    body = render()
+    cache.set_many({key: body}, timeout=SNAPSHOT_SECONDS + 1)
+    cache.set(last_key, body, timeout=60)
+    return body
 
 
 def forget_snapshot() -> None:

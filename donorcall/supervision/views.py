@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from donorcall.lib.errors import DomainError
@@ -22,28 +23,45 @@ from . import actions, forms, live
 from .models import LiveThresholds, SupervisorAction
 from .queries import agent_on_floor
 
+FLOOR_TEMPLATE = "supervision/live.html#floor"
 view_live = permission_required("supervision.view_live", raise_exception=True)
 supervise = permission_required("supervision.supervise_agent", raise_exception=True)
 
 
-def floor_context(form: forms.ThresholdsForm | None = None) -> dict[str, object]:
+def floor_context(
+    request: AuthedRequest, form: forms.ThresholdsForm | None = None
+) -> dict[str, object]:
     context = live.as_of(live.shared_snapshot())
+    initial = context["thresholds"]
     return context | {
-        "thresholds_form": form or forms.ThresholdsForm(initial=context["thresholds"])
+        "can_act": request.user.has_perm("supervision.supervise_agent"),
+        "thresholds_form": form or forms.ThresholdsForm(initial=initial),
     }
+
+
+def floor_html(request: AuthedRequest) -> str:
+    """The fragment, rendered once per snapshot for each kind of viewer (may act or not). It
+    holds nothing of the request: its forms post through htmx, which sends the CSRF token
+    from the page's header."""
+    can_act = request.user.has_perm("supervision.supervise_agent")
+    snapshot = live.shared_snapshot()
+    context = live.as_of(snapshot) | {"can_act": can_act}
+    return live.rendered(
+        f"floor:{can_act}", snapshot, lambda: render_to_string(FLOOR_TEMPLATE, context)
+    )
 
 
 @view_live
 @require_GET
 def live_view(request: AuthedRequest) -> HttpResponse:
-    return render(request, "supervision/live.html", floor_context())
+    return render(request, "supervision/live.html", floor_context(request))
 
 
 @view_live
 @require_GET
 def floor(request: AuthedRequest) -> HttpResponse:
     """The fragment each manager's page asks for every second."""
-    return render(request, "supervision/live.html#floor", floor_context())
+    return HttpResponse(floor_html(request))
 
 
 @permission_required("supervision.change_livethresholds", raise_exception=True)
@@ -52,7 +70,7 @@ def thresholds(request: AuthedRequest) -> HttpResponse:
     form = forms.ThresholdsForm(request.POST, instance=LiveThresholds.current())
     if not form.is_valid():
         messages.error(request, "The thresholds were not saved: see the form.")
-        return render(request, "supervision/live.html", floor_context(form), status=400)
+        return render(request, "supervision/live.html", floor_context(request, form), status=400)
     actions.set_thresholds(form.instance, by=request.user)
     messages.success(request, "Thresholds saved.")
     return redirect("supervision:live")
@@ -63,7 +81,8 @@ def respond(request: AuthedRequest, message: str, level: str) -> HttpResponse:
     if not request.htmx:
         messages.add_message(request, getattr(messages, level.upper()), message)
         return redirect("supervision:live")
-    response = render(request, "supervision/live.html#floor", floor_context())
+    live.forget_snapshot()  # the action's effect, not the last second's floor
+    response = HttpResponse(floor_html(request))
     response["HX-Trigger"] = json.dumps({"toast": {"message": message, "level": level}})
     return response
 
