@@ -42,6 +42,8 @@ SECTIONS = [
             "Who is called, why, when and how: dialling mode, calling hours, retries, script."),
     Section("Teams", "campaigns:team-list", "campaigns.view_team",
             "Groups of agents and the campaigns they work on."),
+    Section("Live", "supervision:live", "supervision.view_live",
+            "Every signed-in agent and campaign as it happens: status, calls, breaks, data left."),
     Section("Settings", "staff:staff-list", "staff.manage_staff",
             "Staff, their roles, and the job roles they sign in with."),
 ]  # fmt: skip

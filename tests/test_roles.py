@@ -96,16 +96,25 @@ def nav_labels(response) -> list[str]:
         (
             "agent",
             ["Call Center"],
-            ["Appointments", "Outbox", "Donors", "Campaigns", "Teams", "Settings"],
+            ["Appointments", "Outbox", "Donors", "Campaigns", "Teams", "Live", "Settings"],
         ),
         (
             "manager",
-            ["Call Center", "Appointments", "Outbox", "Donors", "Campaigns", "Teams"],
+            ["Call Center", "Appointments", "Outbox", "Donors", "Campaigns", "Teams", "Live"],
             ["Settings"],
         ),
         (
             "admin",
-            ["Call Center", "Appointments", "Outbox", "Donors", "Campaigns", "Teams", "Settings"],
+            [
+                "Call Center",
+                "Appointments",
+                "Outbox",
+                "Donors",
+                "Campaigns",
+                "Teams",
+                "Live",
+                "Settings",
+            ],
             [],
         ),
     ],
@@ -124,6 +133,7 @@ def test_menu_shows_only_the_sections_a_role_may_use(request, role, shown, hidde
         "Donors": 'href="/donors/"',
         "Campaigns": 'href="/campaigns/"',
         "Teams": 'href="/teams/"',
+        "Live": 'href="/live/"',
         "Settings": 'href="/settings/staff/"',
     }
     for label in shown:

@@ -28,6 +28,9 @@ MANAGER |= {"outbox.resend_outgoingemail"}
 # Managers see and change every appointment; agents book theirs in a call (use_call_center).
 MANAGER |= {"appointments.view_appointment", "appointments.add_appointment"}
 MANAGER |= {"appointments.change_appointment"}
+# The live view: watch the floor, act on agents (break, sign out, release), set its thresholds.
+MANAGER |= {"supervision.view_live", "supervision.supervise_agent"}
+MANAGER |= {"supervision.change_livethresholds"}
 ADMINISTRATOR = MANAGER | {"staff.manage_staff"}
 # Lifting a suppression, erasing a donor and the purposes list are the administrator's.
 ADMINISTRATOR |= {"donors.change_suppression", "donors.erase_donor"}

@@ -46,6 +46,7 @@ from .shifts import (
     NotSignedIn,
     change_status,
     forget_donor,
+    let_go_of_donor,
     locked_status,
     open_shift,
     refuse_if_call_open,
@@ -57,6 +58,10 @@ SKIP_DELAY = timedelta(hours=1)
 # How many claimed donors may turn out uncallable (a number suppressed a moment ago) before a
 # Ready for Call gives up for this round.
 CLAIM_TRIES = 3
+
+
+class NotInPreview(Conflict):
+    code = "not_in_preview"
 
 
 @dataclass(frozen=True)
@@ -194,6 +199,19 @@ def call_donor(agent: User) -> Step:
             return Step("This donor has no number that may be called now.", "warning")
         change_status(row, Status.ON_CALL, call=call)
     return Step(f"Calling {display(call.number_dialled)}.", "info")
+
+
+def release_preview(agent: User, *, by: User) -> AgentStatus:
+    """A manager gives back the donor an agent holds in Preview (from the live view): the lease
+    is released as the agent would (the holder gives it back), the agent is Not ready."""
+    with transaction.atomic():
+        row = locked_status(agent)
+        if row.status != Status.PREVIEW:
+            raise NotInPreview(f"{agent.display_name} has no donor in Preview.")
+        let_go_of_donor(row, agent)
+        notice = "A manager gave your donor back to the queue." if by != agent else ""
+        change_status(row, Status.NOT_READY, notice=notice, **forget_donor(row))
+    return row
 
 
 def lost_preview(row: AgentStatus) -> Step:

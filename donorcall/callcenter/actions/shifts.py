@@ -152,7 +152,8 @@ def let_go_of_donor(row: AgentStatus, agent: User) -> None:
 # --- Take Break and Resume Shift ---------------------------------------------------------------
 
 
-def take_break(agent: User, *, reason: BreakReason | None) -> Break:
+def take_break(agent: User, *, reason: BreakReason | None, by: User | None = None) -> Break:
+    """Take Break; ``by`` a manager (from the live view), the agent's screen says so."""
     if reason is None or not reason.is_active:
         raise InvalidInput("Choose a break reason.", field="break_reason")
     at = now()
@@ -166,7 +167,8 @@ def take_break(agent: User, *, reason: BreakReason | None) -> Break:
         refuse_if_call_open(row, "taking a break")
         let_go_of_donor(row, agent)
         taken = Break.objects.create(shift=shift, agent=agent, reason=reason, started_at=at)
-        change_status(row, Status.ON_BREAK, break_taken=taken, **forget_donor(row))
+        notice = f"A manager sent you on a break ({reason})." if by and by != agent else ""
+        change_status(row, Status.ON_BREAK, notice=notice, break_taken=taken, **forget_donor(row))
     return taken
 
 
