@@ -42,6 +42,10 @@ SECTIONS = [
             "Who is called, why, when and how: dialling mode, calling hours, retries, script."),
     Section("Teams", "campaigns:team-list", "campaigns.view_team",
             "Groups of agents and the campaigns they work on."),
+    Section("Calls", "supervision:call-list", "callcenter.view_call",
+            "Every call: find, read its story, correct an outcome, review the ones flagged."),
+    Section("Reports", "supervision:reports", "callcenter.view_reports",
+            "Calls by agent, team, campaign and day; contact and success rates; amounts raised."),
     Section("Settings", "staff:staff-list", "staff.manage_staff",
             "Staff, their roles, and the job roles they sign in with."),
 ]  # fmt: skip

@@ -28,6 +28,8 @@ MANAGER |= {"outbox.resend_outgoingemail"}
 # Managers see and change every appointment; agents book theirs in a call (use_call_center).
 MANAGER |= {"appointments.view_appointment", "appointments.add_appointment"}
 MANAGER |= {"appointments.change_appointment"}
+# Calls (correct an outcome, resolve a review) and the reports are the managers'.
+MANAGER |= {"callcenter.view_call", "callcenter.change_call", "callcenter.view_reports"}
 ADMINISTRATOR = MANAGER | {"staff.manage_staff"}
 # Lifting a suppression, erasing a donor and the purposes list are the administrator's.
 ADMINISTRATOR |= {"donors.change_suppression", "donors.erase_donor"}

@@ -1,7 +1,20 @@
 """Supervision pages (see donorcall/urls.py): the live view, calls, reports."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from donorcall.supervision import views_calls, views_reports
 
 app_name = "supervision"
 
 urlpatterns: list[URLPattern | URLResolver] = []
+
+# Calls and reports (issue 7, parts 3 and 4).
+urlpatterns += [
+    path("calls/", views_calls.call_list, name="call-list"),
+    path("calls/review/", views_calls.review_list, name="call-review"),
+    path("calls/<int:pk>/", views_calls.call_detail, name="call-detail"),
+    path("calls/<int:pk>/correct/", views_calls.call_correct, name="call-correct"),
+    path("calls/<int:pk>/resolve/", views_calls.call_resolve, name="call-resolve"),
+    path("reports/", views_reports.report_page, name="reports"),
+    path("reports/<slug:name>.csv", views_reports.report_csv, name="report-csv"),
+]
