@@ -24,29 +24,30 @@ import pytest
 
 from donorcall.campaigns.models import Campaign, CampaignStatus
 from donorcall.giving.models import DonationStatus, Frequency
-from tests.reports_world import NO_OUTCOME, at, breaks_of, call, disposition, donation
-from tests.reports_world import regular_gift
+from tests.reports_world import NO_OUTCOME, at, breaks_of, call, disposition, donation, regular_gift
 
 RANGE = {"date_from": "2026-11-23", "date_to": "2026-11-24"}
 
 
 @pytest.fixture
 def world(agent, other_agent, campaign, team, reasons):
-    appeal = Campaign.objects.create(name="Winter appeal", purpose=campaign.purpose,
-                                     status=CampaignStatus.ACTIVE)  # fmt: skip
+    appeal = Campaign.objects.create(
+        name="Winter appeal", purpose=campaign.purpose, status=CampaignStatus.ACTIVE
+    )
     made = disposition("concluded", "Donation made", success=True)
     declined = disposition("concluded", "Declined")
-    c1 = call(agent, campaign, at(23, 10), seconds=300, reason="concluded", disposition=made,
-              team=team)  # fmt: skip
+    c1 = call(
+        agent, campaign, at(23, 10), seconds=300, reason="concluded", disposition=made, team=team
+    )
     call(agent, campaign, at(23, 11), seconds=120, reason="no_answer", team=team)
-    call(agent, appeal, at(24, 9), seconds=600, reason="concluded", disposition=declined,
-         team=team)  # fmt: skip
+    call(agent, appeal, at(24, 9), seconds=600, reason="concluded", disposition=declined, team=team)
     call(other_agent, campaign, at(24, 12), seconds=240, reason="do_not_call", team=team)
     call(other_agent, appeal, at(24, 13), seconds=60, review=NO_OUTCOME)
     c6 = call(other_agent, appeal, at(24, 14), seconds=180, reason="concluded", disposition=made)
     call(agent, campaign, at(24, 16), seconds=None, team=team)
-    c8 = call(agent, campaign, at(20, 10), seconds=300, reason="concluded", disposition=made,
-              team=team)  # fmt: skip
+    c8 = call(
+        agent, campaign, at(20, 10), seconds=300, reason="concluded", disposition=made, team=team
+    )
     donation(c1, "25.00")
     regular_gift(c1, "10.00", Frequency.MONTHLY)
     donation(c6, "50.00", "EUR")
@@ -71,8 +72,15 @@ def by_label(rows: list[dict]) -> dict[str, dict]:
 
 
 def calls_figures(row: dict) -> tuple:
-    keys = ("calls", "outcomes", "contacts", "contact_rate", "successes", "success_rate",
-            "handle_seconds")  # fmt: skip
+    keys = (
+        "calls",
+        "outcomes",
+        "contacts",
+        "contact_rate",
+        "successes",
+        "success_rate",
+        "handle_seconds",
+    )
     return tuple(row[key] for key in keys)
 
 
@@ -116,8 +124,9 @@ def test_calls_by_day(world, manager_client):
 
 def test_success_by_disposition(world, manager_client):
     rows = figures(manager_client, "dispositions")
-    found = {(r["ended_reason"], r["label"]): (r["calls"], r["share"], r["is_success"])
-             for r in rows}  # fmt: skip
+    found = {
+        (r["ended_reason"], r["label"]): (r["calls"], r["share"], r["is_success"]) for r in rows
+    }
     assert found == {
         ("Concluded", "Donation made"): (2, 0.4, True),
         ("Concluded", "Declined"): (1, 0.2, False),
@@ -128,8 +137,15 @@ def test_success_by_disposition(world, manager_client):
 
 def test_amounts_raised_by_campaign_and_currency(world, manager_client):
     rows = figures(manager_client, "amounts")
-    found = {(r["label"], r["currency"]): (r["donations"], Decimal(r["donated"]),
-             r["regular_gifts"], Decimal(r["regular_per_year"])) for r in rows}  # fmt: skip
+    found = {
+        (r["label"], r["currency"]): (
+            r["donations"],
+            Decimal(r["donated"]),
+            r["regular_gifts"],
+            Decimal(r["regular_per_year"]),
+        )
+        for r in rows
+    }
     assert found == {
         # GBP 25 donation; GBP 10 a month = 120 a year. Call 8's 1000 is out of range.
         ("Failed payments", "GBP"): (1, Decimal("25.00"), 1, Decimal("120.00")),
@@ -142,7 +158,11 @@ def test_amounts_raised_by_campaign_and_currency(world, manager_client):
 def test_break_time_by_agent(world, manager_client):
     rows = by_label(figures(manager_client, "breaks"))
     alice, oscar = rows["Alice Agent"], rows["Oscar Other"]
-    assert (alice["breaks"], alice["break_seconds"], alice["average_seconds"]) == (2, 2400.0, 1200.0)
+    assert (alice["breaks"], alice["break_seconds"], alice["average_seconds"]) == (
+        2,
+        2400.0,
+        1200.0,
+    )
     assert (oscar["breaks"], oscar["break_seconds"], oscar["average_seconds"]) == (1, 900.0, 900.0)
 
 
@@ -157,8 +177,15 @@ def test_the_page_shows_each_table_with_a_local_chart(world, manager_client):
     response = manager_client.get("/reports/", RANGE)
     page = response.content.decode()
     assert response.status_code == 200
-    for title in ("Calls by agent", "Calls by team", "Calls by campaign", "Calls by day",
-                  "Success by disposition", "Amounts raised by campaign", "Break time by agent"):  # fmt: skip
+    for title in (
+        "Calls by agent",
+        "Calls by team",
+        "Calls by campaign",
+        "Calls by day",
+        "Success by disposition",
+        "Amounts raised by campaign",
+        "Break time by agent",
+    ):
         assert title in page
     assert "<svg" in page and "cdn" not in page.lower()
     assert "80.0%" in page  # the contact rate, shown as a percentage
@@ -174,7 +201,7 @@ def test_csv_export_of_a_table(world, manager_client):
 
 
 def test_csv_neutralises_a_formula(manager_client, agent, campaign):
-    campaign.name = "=HYPERLINK(\"http://evil.example\")"
+    campaign.name = '=HYPERLINK("http://evil.example")'
     campaign.save()
     call(agent, campaign, at(24, 10), seconds=60, reason="no_answer")
     response = manager_client.get("/reports/calls-by-campaign.csv", RANGE)

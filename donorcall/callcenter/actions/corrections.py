@@ -65,12 +65,14 @@ def resolve_review(
 ) -> Call:
     """Close a call's review. Without a ``reason``, the outcome the agent submitted late is
     applied; with one, the manager's outcome is. Either way the review is cleared and logged."""
+    if not call.review:
+        raise NothingToReview("This call has already been reviewed.")
     if reason is None:
         reason, disposition, notes = submitted(call)
     outcome = clean_outcome(reason=reason, disposition=disposition, notes=notes)
     with transaction.atomic():
         call = locked(call)
-        if not call.review:
+        if not call.review:  # resolved by someone else meanwhile
             raise NothingToReview("This call has already been reviewed.")
         write_outcome(call, outcome.reason, disposition, outcome.notes, by=by)
         log(call, [Change("review", Review(call.review).label, "Resolved")], by=by)
