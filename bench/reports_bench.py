@@ -35,6 +35,10 @@ END = datetime(2026, 11, 24, tzinfo=UTC)
 DAYS = 30
 ROUNDS = 3
 TARGET = round(1 / 1.5, 3)  # T16: ours ≤ 1.5 × B6's time
+# T16 is defined over 5M calls. Below this size a report's statement takes a few milliseconds
+# and the ORM's fixed cost per statement (~1 ms: building the query, converting rows) is a
+# large share of it, so quick runs print the ratio without failing on it.
+TARGET_FROM_ROWS = 1_000_000
 AGENTS, TEAMS, CAMPAIGNS = 50, 5, 10
 
 
@@ -231,9 +235,10 @@ def best_of(function: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def measure(chosen, params: dict[str, object]) -> dict[str, dict]:
+def measure(chosen, params: dict[str, object], rows: int) -> dict[str, dict]:
     from donorcall.supervision.reports import REPORTS
 
+    target = TARGET if rows >= TARGET_FROM_ROWS else None
     figures = {}
     for name, report in REPORTS.items():
         ours, theirs = [], []
@@ -245,7 +250,8 @@ def measure(chosen, params: dict[str, object]) -> dict[str, dict]:
             "value_ms": round(min(ours) * 1000, 2),
             "baseline_ms": round(min(theirs) * 1000, 2),
             "ratio": round(ratio, 3),
-            "target": TARGET,
+            "target": target,
+            "target_at_full_size": TARGET,
             "met": ratio >= TARGET,
         }
         log(f"T16 {name}: ours {min(ours) * 1000:.1f} ms, B6 {min(theirs) * 1000:.1f} ms, "
@@ -302,7 +308,7 @@ def bench(rows: int) -> dict:
         chosen = CallFilter(date_from=last - timedelta(days=DAYS - 1), date_to=last)
         params = {"start": day_start(chosen.date_from), "end": day_start(last + timedelta(1))}
         agreement = check_agreement(chosen, params)
-        figures = measure(chosen, params)
+        figures = measure(chosen, params, rows)
         return {"figures": figures, "index_call_started": index_effect(chosen), **agreement}
     finally:
         from django.db import connection

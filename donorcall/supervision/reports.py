@@ -10,7 +10,7 @@ Nothing here may be wrapped in ``transaction.atomic()`` (and ATOMIC_REQUESTS is 
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -71,8 +71,6 @@ class Table:
     columns: tuple[Column, ...]
     rows: list[dict[str, object]]
     chart: str = ""  # the column drawn as bars, if any
-    notes: str = ""
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 # --- the call figures, shared by the summary and the "calls by" tables ------------------------
