@@ -513,11 +513,30 @@ def test_a_missing_campaign_is_404(manager_client):
         ("agent_client", ["Call Center"]),
         (
             "manager_client",
-            ["Call Center", "Appointments", "Outbox", "Donors", "Campaigns", "Teams"],
+            [
+                "Call Center",
+                "Appointments",
+                "Outbox",
+                "Donors",
+                "Campaigns",
+                "Teams",
+                "Calls",
+                "Reports",
+            ],
         ),
         (
             "admin_client",
-            ["Call Center", "Appointments", "Outbox", "Donors", "Campaigns", "Teams", "Settings"],
+            [
+                "Call Center",
+                "Appointments",
+                "Outbox",
+                "Donors",
+                "Campaigns",
+                "Teams",
+                "Calls",
+                "Reports",
+                "Settings",
+            ],
         ),
     ],
 )
