@@ -26,7 +26,7 @@ PYTEST_WORKERS ?= 2
 # Extra arguments for every pytest leg, e.g. PYTEST_ARGS="-x -k donor".
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint test-sqlite test-postgres test-browser bench phone import dialler live fmt clean
+.PHONY: help run test lint test-sqlite test-postgres test-browser bench phone import dialler live reports fmt clean
 
 help:
 	@cat <<'EOF'
@@ -37,7 +37,7 @@ help:
 	make test-postgres  the same on PostgreSQL ($(DONORCALL_TEST_PG_URL))
 	make test-browser   the browser tests (pytest -m e2e) in $(DONORCALL_CHROMIUM)
 	make bench          benchmarks (quick, 100k rows); prints one JSON object
-	make bench dialler  one suite: phone, import, dialler or live; ROWS=1000000 for full size
+	make bench dialler  one suite: phone, import, dialler, live or reports reports; ROWS=1000000 for full size
 	make fmt            ruff format + ruff check --fix
 	make clean          caches, collected static files, test leftovers (keeps .venv and var/'s database)
 	EOF
@@ -179,12 +179,12 @@ test-browser: $(TEST_STAMP)
 
 # `make bench` runs every suite in quick mode (100k rows); `make bench dialler` or `make bench
 # import` runs one; ROWS=1000000 for the full fixtures.
-BENCH_SUITES := $(filter phone import dialler live,$(MAKECMDGOALS))
+BENCH_SUITES := $(filter phone import dialler live reports,$(MAKECMDGOALS))
 
 bench: $(RUN_STAMP)
 	@$(BIN)/python bench/run.py $(BENCH_SUITES) --rows $${ROWS:-100000}
 
-phone import dialler live:
+phone import dialler live reports:
 	@:
 
 fmt: $(TEST_STAMP)

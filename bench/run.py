@@ -15,6 +15,7 @@ Suites run as their own processes, each printing its own JSON, embedded here und
 - import (bench/import_bench.py): T11 staging vs B4 raw COPY, T12 end to end vs B5, memory;
 - dialler (bench/dialler_bench.py): T1, T2, T6 on PostgreSQL against B1, T14 on SQLite vs B7;
 - live (bench/live_bench.py): T15, the live view with 200 agents and 20 managers.
+- reports (bench/reports_bench.py): T16, each report table against hand-written SQL (B6).
 `python bench/run.py [phone|import|dialler ...] [--rows N]` runs only those (quick: 100k rows).
 """
 
@@ -252,6 +253,7 @@ def versions() -> dict[str, str]:
 
 SUITES = {"import": "bench/import_bench.py", "dialler": "bench/dialler_bench.py"}
 SUITES["live"] = "bench/live_bench.py"
+SUITES["reports"] = "bench/reports_bench.py"  # T16: reports against hand-written SQL (B6)
 
 
 def run_suite(name: str, rows: int) -> dict:

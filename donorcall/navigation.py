@@ -44,6 +44,10 @@ SECTIONS = [
             "Groups of agents and the campaigns they work on."),
     Section("Live", "supervision:live", "supervision.view_live",
             "Every signed-in agent and campaign as it happens: status, calls, breaks, data left."),
+    Section("Calls", "supervision:call-list", "callcenter.view_call",
+            "Every call: find, read its story, correct an outcome, review the ones flagged."),
+    Section("Reports", "supervision:reports", "callcenter.view_reports",
+            "Calls by agent, team, campaign and day; contact and success rates; amounts raised."),
     Section("Settings", "staff:staff-list", "staff.manage_staff",
             "Staff, their roles, and the job roles they sign in with."),
 ]  # fmt: skip

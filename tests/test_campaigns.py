@@ -513,7 +513,17 @@ def test_a_missing_campaign_is_404(manager_client):
         ("agent_client", ["Call Center"]),
         (
             "manager_client",
-            ["Call Center", "Appointments", "Outbox", "Donors", "Campaigns", "Teams", "Live"],
+            [
+                "Call Center",
+                "Appointments",
+                "Outbox",
+                "Donors",
+                "Campaigns",
+                "Teams",
+                "Live",
+                "Calls",
+                "Reports",
+            ],
         ),
         (
             "admin_client",
@@ -525,6 +535,8 @@ def test_a_missing_campaign_is_404(manager_client):
                 "Campaigns",
                 "Teams",
                 "Live",
+                "Calls",
+                "Reports",
                 "Settings",
             ],
         ),

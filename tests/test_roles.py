@@ -96,11 +96,31 @@ def nav_labels(response) -> list[str]:
         (
             "agent",
             ["Call Center"],
-            ["Appointments", "Outbox", "Donors", "Campaigns", "Teams", "Live", "Settings"],
+            [
+                "Appointments",
+                "Outbox",
+                "Donors",
+                "Campaigns",
+                "Teams",
+                "Live",
+                "Calls",
+                "Reports",
+                "Settings",
+            ],
         ),
         (
             "manager",
-            ["Call Center", "Appointments", "Outbox", "Donors", "Campaigns", "Teams", "Live"],
+            [
+                "Call Center",
+                "Appointments",
+                "Outbox",
+                "Donors",
+                "Campaigns",
+                "Teams",
+                "Live",
+                "Calls",
+                "Reports",
+            ],
             ["Settings"],
         ),
         (
@@ -113,6 +133,8 @@ def nav_labels(response) -> list[str]:
                 "Campaigns",
                 "Teams",
                 "Live",
+                "Calls",
+                "Reports",
                 "Settings",
             ],
             [],
@@ -134,6 +156,8 @@ def test_menu_shows_only_the_sections_a_role_may_use(request, role, shown, hidde
         "Campaigns": 'href="/campaigns/"',
         "Teams": 'href="/teams/"',
         "Live": 'href="/live/"',
+        "Calls": 'href="/calls/"',
+        "Reports": 'href="/reports/"',
         "Settings": 'href="/settings/staff/"',
     }
     for label in shown:

@@ -75,7 +75,10 @@ class Call(models.Model):
             models.Index(fields=["donor", "-started_at"], name="call_donor_idx"),
             models.Index(fields=["campaign", "-started_at"], name="call_campaign_idx"),
             models.Index(fields=["review"], condition=~Q(review=""), name="call_review_idx"),
+            # Reports and the managers' list read calls by date range first (docs/reports.md).
+            models.Index(fields=["started_at"], name="call_started_idx"),
         ]
+        permissions = [("view_reports", "Can view call reports")]
         constraints = [
             # An open call is one per lease: a retried "Call" click cannot place two.
             models.UniqueConstraint(
@@ -91,6 +94,24 @@ class Call(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+class CallEdit(models.Model):
+    """One field of a call changed by a manager (a correction or a review resolved): the
+    record keeps what it said before, what it says now, who changed it and when."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="edits")
+    field = models.CharField(max_length=16)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"call {self.call_id}: {self.field} changed by {self.by_id}"
 
 
 # --- Shifts, breaks, skips and the agent's live status (the Call Center screen) ---------------

@@ -31,6 +31,8 @@ MANAGER |= {"appointments.change_appointment"}
 # The live view: watch the floor, act on agents (break, sign out, release), set its thresholds.
 MANAGER |= {"supervision.view_live", "supervision.supervise_agent"}
 MANAGER |= {"supervision.change_livethresholds"}
+# Calls (correct an outcome, resolve a review) and the reports are the managers'.
+MANAGER |= {"callcenter.view_call", "callcenter.change_call", "callcenter.view_reports"}
 ADMINISTRATOR = MANAGER | {"staff.manage_staff"}
 # Lifting a suppression, erasing a donor and the purposes list are the administrator's.
 ADMINISTRATOR |= {"donors.change_suppression", "donors.erase_donor"}

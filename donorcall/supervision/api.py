@@ -117,3 +117,9 @@ def sign_out(request: HttpRequest, agent_id: int) -> dict[str, Any]:
 def release_donor(request: HttpRequest, agent_id: int) -> dict[str, Any]:
     manager = require(request, "supervision.supervise_agent")
     return action_out(actions.release_donor(agent_on_floor(agent_id), by=manager))
+
+
+# Calls and reports (issue 7, parts 3 and 4): their own module, one line here.
+from donorcall.supervision.api_calls import router as calls_router  # noqa: E402
+
+router.add_router("", calls_router)

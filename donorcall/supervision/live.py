@@ -1,11 +1,11 @@
 """The live view's snapshot: every signed-in agent and every active campaign, as plain data.
 
 All managers share one snapshot per half second (``shared_snapshot``): it is built at most
-twice a second per cache and kept in Django's cache framework, so watching managers cost the database
-nothing more than the first one does. ``build_snapshot`` runs a fixed number of queries (each
-a join or a GROUP BY), whatever the number of agents, calls or campaigns. Figures that tick
-(time in status, talk time of the call in progress) are kept as instants and counted at render
-time, so a snapshot up to a second old still shows the right seconds.
+twice a second per cache and kept in Django's cache framework, so watching managers cost the
+database nothing more than the first one does. ``build_snapshot`` runs a fixed number of
+queries (each a join or a GROUP BY), whatever the number of agents, calls or campaigns. Figures
+that tick (time in status, talk time of the call in progress) are kept as instants and counted
+at render time, so a snapshot a moment old still shows the right seconds.
 """
 
 import time

@@ -4,6 +4,7 @@
 - ``shifts``: Sign In with a job role, Take Break, Resume Shift, Sign Out, the end of a shift.
 - ``console``: the agent's screen, step by step: Ready for Call, Call, Skip, End call, the
   outcome, keeping the lease alive, and settling a status the engine has moved on from.
+- ``corrections``: a manager corrects a closed call, or resolves one kept for review.
 """
 
 from .calls import (
