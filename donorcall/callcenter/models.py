@@ -95,6 +95,12 @@ class Call(models.Model):
     def is_open(self) -> bool:
         return self.ended_at is None
 
+    @property
+    def submitted_reason_label(self) -> str:
+        """The ended reason of an outcome kept for review, in words ("Concluded")."""
+        reason = (self.submitted_outcome or {}).get("reason", "")
+        return EndedReasonCode(reason).label if reason in EndedReasonCode.values else reason
+
 
 class CallEdit(models.Model):
     """One field of a call changed by a manager (a correction or a review resolved): the
