@@ -2,10 +2,12 @@
 no donor name or number ever goes into a URL."""
 
 from datetime import timedelta
+from typing import Any
 
 from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from donorcall.callcenter.models import Direction
+from donorcall.callcenter.models import Call, Direction
 from donorcall.campaigns.models import Campaign, Disposition, EndedReasonCode, Team
 from donorcall.lib.clock import now
 from donorcall.staff.models import User
@@ -15,13 +17,27 @@ DATE = forms.DateInput(attrs={"type": "date"})
 REPORT_DAYS = 30  # the reports' default range: the last 30 days, today included
 
 
+def agents_to_choose() -> QuerySet[User]:
+    """Who can be filtered on: staff on a team, or who have made a call (an index lookup)."""
+    made_calls = Exists(Call.objects.filter(agent=OuterRef("pk")))
+    return (
+        User.objects.filter(Q(teams__isnull=False) | Q(made_calls))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 class CallFilterForm(forms.Form):
     date_from = forms.DateField(required=False, label="From", widget=DATE)
     date_to = forms.DateField(required=False, label="To", widget=DATE)
     agent = forms.ModelChoiceField(
-        queryset=User.objects.order_by("first_name", "last_name", "username"),
-        required=False, empty_label="Any agent",
-    )  # fmt: skip
+        queryset=User.objects.none(), required=False, empty_label="Any agent"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = agents_to_choose()  # type: ignore[attr-defined]
+
     team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False,
                                   empty_label="Any team")  # fmt: skip
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.all(), required=False,
@@ -44,7 +60,7 @@ class ReportFilterForm(CallFilterForm):
     """The reports: a date range (30 days by default) and who or what they cover."""
 
     def __init__(self, data: object = None) -> None:
-        super().__init__(data or None)  # type: ignore[arg-type]
+        super().__init__(data or None)
         for name in ("ended_reason", "disposition"):
             del self.fields[name]
 
