@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "donorcall.appointments",
     "donorcall.outbox",
     "donorcall.supervision",
+    "donorcall.telephony",
     "donorcall.runtime",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -236,6 +237,10 @@ DONORCALL_PAYMENT_LINK_URL = os.environ.get("DONORCALL_PAYMENT_LINK_URL", "").st
 DONORCALL_PAYMENT_LINK_KEY = os.environ.get("DONORCALL_PAYMENT_LINK_KEY", "")
 DONORCALL_PAYMENT_LINK_SECRET = os.environ.get("DONORCALL_PAYMENT_LINK_SECRET", "")
 # DONORCALL_PUBLIC_URL (above) is also where the gateway sends its callbacks.
+
+# The phone system's shared secret for /api/v1/telephony/inbound (docs/telephony.md); unset:
+# the webhook refuses everything (inbound calls can still be taken by hand).
+DONORCALL_TELEPHONY_SECRET = os.environ.get("DONORCALL_TELEPHONY_SECRET", "")
 
 # Appointments (docs/appointments.md): an owner not signed in this long after the time hands
 # the appointment to the team; one nobody called this long after it is flagged missed.

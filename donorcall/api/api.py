@@ -23,6 +23,7 @@ from donorcall.lib.errors import DomainError
 from donorcall.outbox.api import router as outbox_router
 from donorcall.staff.api import router as staff_router
 from donorcall.supervision.api import router as supervision_router
+from donorcall.telephony.api import router as telephony_router
 
 api = NinjaAPI(
     title="donorcall API",
@@ -44,6 +45,7 @@ api.add_router("/call-center", call_center_router)
 api.add_router("/appointments", appointments_router)
 api.add_router("/outbox", outbox_router)
 api.add_router("/supervision", supervision_router)
+api.add_router("/telephony", telephony_router)
 
 
 @api.exception_handler(DomainError)

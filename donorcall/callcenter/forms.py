@@ -116,3 +116,22 @@ class RegularGiftInCallForm(forms.Form):
 
 class ResolveInCallForm(giving_forms.ResolveForm):
     payment = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- Inbound calls ----------------------------------------------------------------------------
+
+
+class IncomingForm(forms.Form):
+    caller = forms.CharField(label="Caller's number", max_length=40)
+
+
+class InboundSearchForm(forms.Form):
+    q = forms.CharField(label="Name, reference or email", max_length=200)
+
+
+class NewCallerForm(forms.Form):
+    """A caller not on file: the donor's name; the number is the caller's."""
+
+    title = forms.CharField(required=False, max_length=20)
+    first_name = forms.CharField(required=False, max_length=100)
+    last_name = forms.CharField(max_length=100)

@@ -254,6 +254,10 @@ class AgentStatus(models.Model):
     )
     # What the last step did, in words for the agent ("Number removed", "Out of Data"…).
     notice = models.CharField(max_length=300, blank=True)
+    # A donor calling in, on the agent's screen (before and after the donor is chosen).
+    inbound = models.ForeignKey(
+        "InboundCall", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name_plural = "agent statuses"
@@ -264,3 +268,48 @@ class AgentStatus(models.Model):
     @property
     def holds_donor(self) -> bool:
         return self.status in (Status.PREVIEW, Status.ON_CALL, Status.WRAP_UP)
+
+
+# --- Inbound calls ----------------------------------------------------------------------------
+
+
+class InboundStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for an agent"
+    OFFERED = "offered", "On an agent's screen"
+    TAKEN = "taken", "Taken (the donor chosen)"
+    ENDED = "ended", "Ended"
+    ABANDONED = "abandoned", "Caller hung up while waiting"
+
+
+class InboundCall(models.Model):
+    """A donor calling in: from a phone system (``external_id``) or typed by the agent who took
+    it. Waits in the queue until a Ready inbound agent of the line's team is free."""
+
+    external_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    caller_number = models.CharField(max_length=20, help_text="E.164, or as given if invalid.")
+    called_number = models.CharField(max_length=20, blank=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_calls"
+    )
+    status = models.CharField(max_length=10, choices=InboundStatus, default=InboundStatus.WAITING)
+    received_at = models.DateTimeField()
+    offered_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    offered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    call = models.OneToOneField(
+        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound"
+    )
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["received_at"], condition=Q(status="waiting"), name="inbound_waiting_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"inbound {self.pk} ({self.status})"

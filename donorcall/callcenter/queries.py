@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from donorcall.appointments.models import Appointment, AppointmentStatus
+from donorcall.callcenter.actions.inbound import donors_matching
 from donorcall.callcenter.models import AgentStatus, Call, Status
 from donorcall.campaigns.models import DiallingMode, Priority
 from donorcall.campaigns.queries import (
@@ -18,7 +19,7 @@ from donorcall.campaigns.queries import (
 )
 from donorcall.campaigns.scripts import render_script
 from donorcall.donors import queries as donor_queries
-from donorcall.donors.models import Donor
+from donorcall.donors.models import Donor, DonorStatus
 from donorcall.giving.queries import giving_profile
 from donorcall.lib.clock import now
 from donorcall.staff.models import User
@@ -68,7 +69,7 @@ def console(agent: User) -> dict[str, object]:
     context: dict[str, object] = {
         "status": status,
         "shift": status.shift,
-        "heartbeat_seconds": HEARTBEAT_SECONDS.get(status.status, HEARTBEAT_DEFAULT),
+        "heartbeat_seconds": heartbeat_seconds(status),
         "chosen_campaign_ids": set(status.campaigns.values_list("pk", flat=True)),
     }
     if status.status == Status.OFFLINE:
@@ -85,16 +86,47 @@ def console(agent: User) -> dict[str, object]:
             (reason, [d for d in reason.dispositions.all() if d.is_active])
             for reason in ended_reasons()
         ]
+    if status.inbound is not None and status.call is None:
+        context["caller_matches"] = list(donors_matching(status.inbound.caller_number)[:20])
     if status.donor is not None:
         context |= donor_on_screen(status, status.donor, agent)
     if status.call is not None:
-        context |= in_call_tabs()
+        context |= in_call_tabs(status.call)
     return context
 
 
-def in_call_tabs() -> dict[str, object]:
+def heartbeat_seconds(status: AgentStatus) -> int:
+    """Every second while Ready for inbound calls: a call must be on screen within two."""
+    inbound_ready = (
+        status.status == Status.READY
+        and status.shift is not None
+        and status.shift.job_role.takes_inbound_calls
+    )
+    return 1 if inbound_ready else HEARTBEAT_SECONDS.get(status.status, HEARTBEAT_DEFAULT)
+
+
+def callers_found(text: str, limit: int = 10) -> list[Donor]:
+    """An inbound caller looked up by name, reference or email: any donor but the erased (the
+    agent has the caller on the line; the Donors pages stay closed to agents)."""
+    everyone = Donor.objects.exclude(status=DonorStatus.ERASED)
+    text = " ".join(text.split())
+    if not text:
+        return []
+    if "@" in text:
+        found = everyone.filter(
+            email_addresses__email=text.lower(), email_addresses__removed_at=None
+        )
+    else:
+        found = everyone.filter(Q(reference__iexact=text) | donor_queries.name_matches(text))
+    return list(found.distinct().order_by("last_name", "first_name")[:limit])
+
+
+def in_call_tabs(call: Call) -> dict[str, object]:
     """The In this call panel's tabs: the gift ones here, Send Email and Schedule Appointment
-    from their own apps once they exist."""
+    from their own apps (an appointment belongs to a campaign: not on an inbound call)."""
+    links = [(reverse("outbox:in-call"), "Send Email")]
+    if call.campaign_id is not None:
+        links.append((reverse("appointments:in-call"), "Schedule Appointment"))
     return {
         "in_call_tabs": [
             ("donation", "Donation"),
@@ -102,10 +134,7 @@ def in_call_tabs() -> dict[str, object]:
             ("failed-payment", "Failed payment"),
         ],
         # Fragments of other apps, loaded into the panel (they target their own forms).
-        "in_call_links": [
-            (reverse("outbox:in-call"), "Send Email"),
-            (reverse("appointments:in-call"), "Schedule Appointment"),
-        ],
+        "in_call_links": links,
     }
 
 

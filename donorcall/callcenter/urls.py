@@ -13,6 +13,7 @@ urlpatterns = [
     path("calls/", views.calls, name="calls"),
     path("donors/<int:pk>/", views.donor, name="donor"),
     path("heartbeat/", views.heartbeat, name="heartbeat"),
+    path("caller-search/", views.caller_search, name="caller-search"),
     path("in-call/vulnerable/", in_call.vulnerable, name="in-call-vulnerable"),
     path("in-call/<slug:tab>/", in_call.in_call, name="in-call"),
 ] + [

@@ -19,10 +19,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from donorcall.callcenter import forms, queries
-from donorcall.callcenter.actions import console, shifts
+from donorcall.callcenter.actions import console, inbound, shifts
 from donorcall.callcenter.actions.console import Step
 from donorcall.campaigns.models import Disposition
-from donorcall.lib.errors import DomainError
+from donorcall.donors.actions import DonorDetails
+from donorcall.donors.models import Donor, DonorStatus
+from donorcall.lib.errors import DomainError, InvalidInput
 from donorcall.lib.http import AuthedRequest
 
 use_call_center = permission_required("staff.use_call_center", raise_exception=True)
@@ -117,7 +119,11 @@ def cancel_sign_in(request: AuthedRequest) -> None:
 
 
 def ready(request: AuthedRequest) -> Step:
-    """Ready for Call, from the dialler popup, or after a call with the same choice."""
+    """Ready for Call, from the dialler popup, or after a call with the same choice; with a
+    job role that takes only inbound calls, Ready for inbound calls."""
+    shift = shifts.open_shift(request.user)
+    if shift is not None and not shift.job_role.makes_outbound_calls:
+        return inbound.ready_for_inbound(request.user)
     if "team" not in request.POST:  # after a call: the team and campaigns chosen before
         status = queries.status_for(request.user)
         team, campaigns = status.team, list(status.campaigns.all())
@@ -177,6 +183,45 @@ def resume(request: AuthedRequest) -> Step:
     return Step("Shift resumed. Ready for Call when you are.")
 
 
+def incoming(request: AuthedRequest) -> Step:
+    """Incoming call, by hand: the agent picked up and types the caller's number."""
+    form = forms.IncomingForm(request.POST)
+    form.is_valid()
+    return inbound.incoming_by_hand(request.user, caller=form.cleaned_data.get("caller", ""))
+
+
+def caller_is(request: AuthedRequest) -> Step:
+    """The caller is this donor: one of the number's matches, or found by a search."""
+    donor = (
+        Donor.objects.exclude(status=DonorStatus.ERASED)
+        .filter(pk=request.POST.get("donor", "0") if request.POST.get("donor", "").isdigit() else 0)
+        .first()
+    )
+    if donor is None:
+        raise InvalidInput("Choose the donor who is calling.", field="donor")
+    return inbound.choose_donor(request.user, donor)
+
+
+def new_caller(request: AuthedRequest) -> Step:
+    form = forms.NewCallerForm(request.POST)
+    if not form.is_valid():
+        raise InvalidInput("Give at least the caller's last name.", field="last_name")
+    return inbound.new_donor_for_call(request.user, DonorDetails(**form.cleaned_data))
+
+
+@use_call_center
+@require_POST
+def caller_search(request: AuthedRequest) -> HttpResponse:
+    """Search for the caller by name, reference or email (a POST: no personal data in URLs).
+    Only while an incoming call waits for its donor on the agent's screen."""
+    status = queries.status_for(request.user)
+    if status.inbound is None or status.call is not None:
+        return respond(request, Step("There is no incoming call on your screen.", "error"))
+    form = forms.InboundSearchForm(request.POST)
+    found = queries.callers_found(form.cleaned_data["q"]) if form.is_valid() else []
+    return respond(request, None, caller_results=found, caller_query=request.POST.get("q", ""))
+
+
 @use_call_center
 @require_POST
 def heartbeat(request: AuthedRequest) -> HttpResponse:
@@ -227,5 +272,6 @@ step_views = {
         "sign_out": sign_out, "cancel_sign_in": cancel_sign_in, "ready": ready, "call": call,
         "skip": skip, "end_call": end_call, "outcome": outcome,
         "other_campaigns": other_campaigns, "take_break": take_break, "resume": resume,
+        "incoming": incoming, "caller_is": caller_is, "new_caller": new_caller,
     }.items()
 }  # fmt: skip

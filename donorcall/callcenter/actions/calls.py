@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from donorcall.callcenter.models import Call, Review
+from donorcall.callcenter.models import Call, Direction, Review
 from donorcall.campaigns.models import (
     Disposition,
     EndedReasonCode,
@@ -26,7 +26,7 @@ from donorcall.campaigns.queue.eligibility import lock_donors, refresh_queue
 from donorcall.campaigns.queue.leases import clear_lease, held_lease, unhold_siblings
 from donorcall.donors import actions as donor_actions
 from donorcall.donors.history import record_event
-from donorcall.donors.models import Channel, Donor, SuppressionKind, SuppressionReason
+from donorcall.donors.models import Channel, Donor, Purpose, SuppressionKind, SuppressionReason
 from donorcall.donors.queries import number_for_call
 from donorcall.lib.cards import reject_card_numbers
 from donorcall.lib.clock import now
@@ -104,7 +104,9 @@ def record_outcome(
         if call.outcome_recorded_at is not None:
             return repeated(call, outcome)
         entry = current_entry(call)
-        if entry is None and outcome.reason != EndedReasonCode.DO_NOT_CALL:
+        if call.direction == Direction.INBOUND:
+            apply_outcome(call, None, outcome, by=by)  # no queue row, no lease to be late for
+        elif entry is None and outcome.reason != EndedReasonCode.DO_NOT_CALL:
             keep_for_review(call, outcome)
         else:
             apply_outcome(call, entry, outcome, by=by)
@@ -171,7 +173,7 @@ def apply_outcome(call: Call, entry: QueueEntry | None, outcome: Outcome, *, by:
     )
     call.ended_at = call.ended_at or at
     call.outcome_recorded_at, call.outcome_recorded_by = at, by
-    if entry is None:
+    if entry is None and call.direction == Direction.OUTBOUND:
         call.review = Review.LATE_OUTCOME
         call.submitted_outcome = outcome.as_dict()
     call.save()
@@ -181,16 +183,24 @@ def apply_outcome(call: Call, entry: QueueEntry | None, outcome: Outcome, *, by:
         apply_daily_cap(entry, at)
     refresh_queue([call.donor_id])
     label = EndedReasonCode(outcome.reason).label
-    record_event(call.donor, "call_ended", f"Call ended: {label} ({call.campaign})", by=by)
+    where = call.campaign or "inbound call"
+    record_event(call.donor, "call_ended", f"Call ended: {label} ({where})", by=by)
 
 
 def do_not_call(call: Call, *, by: User) -> None:
     """Withdraw phone consent for the campaign's purpose and suppress the number dialled."""
-    if call.campaign is not None:
+    # A campaign's call: its purpose. A donor who called in: every purpose calls are made for
+    # (the service purpose apart: a donor is still told about their own gifts).
+    purposes = (
+        [call.campaign.purpose]
+        if call.campaign is not None
+        else list(Purpose.objects.filter(is_active=True).exclude(code="service"))
+    )
+    for purpose in purposes:
         donor_actions.withdraw_consent(
             call.donor,
             channel=Channel.PHONE,
-            purpose=call.campaign.purpose,
+            purpose=purpose,
             source="call",
             wording="Asked not to be called (ended reason Do not call).",
             by=by,

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from donorcall.callcenter.models import AgentStatus, Call, Skip, Status
+from donorcall.callcenter.models import AgentStatus, Call, Direction, Skip, Status
 from donorcall.campaigns.models import (
     Campaign,
     CampaignStatus,
@@ -125,6 +125,10 @@ def chosen_campaigns(agent: User, team: Team | None, campaigns: list[Campaign]) 
 def serve_next(row: AgentStatus, agent: User) -> Step:
     """Claim the next donor on the agent's campaigns: Preview, or in Progressive mode straight
     On call. Nobody callable: Ready, waiting, with Out of Data."""
+    from .inbound import take_waiting_call  # inbound builds on this module
+
+    if (answered := take_waiting_call(row)) is not None:
+        return answered
     campaigns = list(row.campaigns.filter(status=CampaignStatus.ACTIVE))
     for _ in range(CLAIM_TRIES):
         claimed = claim_next_donor(agent, campaigns=campaigns) if campaigns else None
@@ -158,10 +162,16 @@ def give_back_uncallable(entry: QueueEntry, token: uuid.UUID, agent: User) -> No
 
 def check_again(agent: User) -> Step | None:
     """While Out of Data, the screen asks again by itself (the heartbeat)."""
+    from .inbound import take_waiting_call
+
     with transaction.atomic():
         row = locked_status(agent)
         if row.status != Status.READY:
             return None
+        if (answered := take_waiting_call(row)) is not None:
+            return answered
+        if row.shift is None or not row.shift.job_role.makes_outbound_calls:
+            return None  # Ready for inbound calls only
         step = serve_next(row, agent)
     return None if step.message == OUT_OF_DATA else step
 
@@ -290,7 +300,7 @@ def describe_outcome(call: Call) -> str:
     called again after …")."""
     reason = call.ended_reason
     if reason == EndedReasonCode.DO_NOT_CALL:
-        purpose = call.campaign.purpose.name.lower() if call.campaign else "this campaign"
+        purpose = call.campaign.purpose.name.lower() if call.campaign else "calls"
         return (
             f"Do not call: phone consent for {purpose} withdrawn and "
             f"{display(call.number_dialled)} suppressed."
@@ -299,6 +309,8 @@ def describe_outcome(call: Call) -> str:
         if number_for_call(call.donor):
             return "Number removed. The donor stays on the campaign with another number."
         return "Number removed. No other number: the donor will not be called."
+    if call.direction == Direction.INBOUND:
+        return f"Call saved: {EndedReasonCode(reason).label}."
     entry = (
         QueueEntry.objects.filter(id=call.queue_entry_id).first() if call.queue_entry_id else None
     )

@@ -149,6 +149,18 @@ def let_go_of_donor(row: AgentStatus, agent: User) -> None:
         release_lease(row.entry, token=row.lease_token, by=agent)
 
 
+def must_take_inbound(agent: User, row: AgentStatus) -> Shift:
+    """The agent's shift, if its job role takes inbound calls and they are not on a break."""
+    shift = open_shift(agent)
+    if shift is None:
+        raise NotSignedIn("Sign in to a shift first.")
+    if row.status == Status.ON_BREAK:
+        raise Conflict("You are on a break: Resume Shift first.")
+    if not shift.job_role.takes_inbound_calls:
+        raise Conflict(f"{shift.job_role} does not take inbound calls.", code="not_inbound")
+    return shift
+
+
 # --- Take Break and Resume Shift ---------------------------------------------------------------
 
 

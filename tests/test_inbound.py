@@ -1,0 +1,171 @@
+"""Inbound calls: from a phone system's signed webhook, and by hand. The longest-idle Ready
+inbound agent of the line's team gets the call, with the donor the number matches; nobody free,
+the call waits and goes to the next agent who becomes Ready."""
+
+import json
+from datetime import time, timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+
+from donorcall.callcenter.actions import inbound, shifts
+from donorcall.callcenter.models import Call, InboundCall, InboundStatus, Status
+from donorcall.donors.models import Channel, ConsentState, Donor
+from donorcall.giving.gateways.signatures import HEADER, sign
+from donorcall.staff.models import JobRole
+from donorcall.telephony.models import PhoneLine
+from tests.callcenter_world import NOON, htmx, status_of, toast
+from tests.factories import DonorFactory, PhoneNumberFactory
+
+SECRET = "phone-system-secret"
+LINE = "+442079460000"
+WEBHOOK = "/api/v1/telephony/inbound"
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOON, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def telephony_secret(settings):
+    settings.DONORCALL_TELEPHONY_SECRET = SECRET
+
+
+@pytest.fixture
+def inbound_role(agent, other_agent) -> JobRole:
+    role = JobRole.objects.create(
+        name="Inbound caller", makes_outbound_calls=False, takes_inbound_calls=True
+    )
+    role.members.add(agent, other_agent)
+    return role
+
+
+@pytest.fixture
+def line(team) -> PhoneLine:
+    return PhoneLine.objects.create(number=LINE, name="Supporter care", team=team)
+
+
+def ready_for_inbound(user, role, clock, *, minutes_ago: int = 0) -> None:
+    shifts.sign_in(user, job_role=role, times=shifts.ShiftTimes(time(17, 0)))
+    clock.shift(timedelta(minutes=-minutes_ago))
+    inbound.ready_for_inbound(user)
+    clock.shift(timedelta(minutes=minutes_ago))
+
+
+def post_event(body: dict, *, secret: str = SECRET, signature: str | None = None):
+    raw = json.dumps(body).encode()
+    header = signature if signature is not None else sign(raw, secret=secret, at=NOON)
+    return Client().post(WEBHOOK, raw, content_type="application/json", headers={HEADER: header})
+
+
+def ringing(call_id: str = "pbx-1", caller: str = "07700 900123") -> dict:
+    return {"event": "ringing", "call_id": call_id, "caller": caller, "called": LINE}
+
+
+def test_a_signed_ring_pops_the_matched_donor_on_the_longest_idle_agents_screen(
+    agent, other_agent, inbound_role, line, clock
+):
+    donor = DonorFactory()
+    PhoneNumberFactory(donor=donor, number="+447700900123")
+    ready_for_inbound(other_agent, inbound_role, clock)
+    ready_for_inbound(agent, inbound_role, clock, minutes_ago=10)  # idle the longest
+
+    response = post_event(ringing())
+    assert response.status_code == 200, response.content
+    assert response.json() | {"message": ""} == {
+        "call_id": "pbx-1", "status": "taken", "queued": False, "agent_id": agent.pk,
+        "message": "",
+    }  # fmt: skip
+    row = status_of(agent)
+    assert (row.status, row.donor, row.call.direction) == (Status.ON_CALL, donor, "inbound")
+    assert status_of(other_agent).status == Status.READY
+
+
+def test_a_bad_signature_is_403_and_changes_nothing(agent, inbound_role, line, clock):
+    ready_for_inbound(agent, inbound_role, clock)
+    refused = post_event(ringing(), secret="not-the-secret")
+    assert refused.status_code == 403 and refused.json()["code"] == "bad_signature"
+    missing = post_event(ringing(), signature="")
+    assert missing.status_code == 403
+    assert not InboundCall.objects.exists()
+    assert status_of(agent).status == Status.READY
+
+
+def test_a_replayed_request_is_refused(agent, inbound_role, line, clock):
+    raw = json.dumps(ringing()).encode()
+    header = sign(raw, secret=SECRET, at=NOON)
+    first = Client().post(WEBHOOK, raw, content_type="application/json", headers={HEADER: header})
+    again = Client().post(WEBHOOK, raw, content_type="application/json", headers={HEADER: header})
+    assert first.status_code == 200
+    assert (again.status_code, again.json()["code"]) == (409, "replayed")
+    assert InboundCall.objects.count() == 1
+
+
+def test_an_old_signature_is_refused(line):
+    raw = json.dumps(ringing()).encode()
+    header = sign(raw, secret=SECRET, at=NOON - timedelta(minutes=6))
+    old = Client().post(WEBHOOK, raw, content_type="application/json", headers={HEADER: header})
+    assert old.status_code == 403 and not InboundCall.objects.exists()
+
+
+def test_nobody_free_the_call_waits_and_the_next_ready_agent_takes_it(
+    agent, inbound_role, line, clock
+):
+    response = post_event(ringing())
+    assert response.json()["queued"] is True and response.json()["status"] == "waiting"
+    shifts.sign_in(agent, job_role=inbound_role, times=shifts.ShiftTimes(time(17, 0)))
+    step = inbound.ready_for_inbound(agent)
+    assert step.message == "Incoming call."
+    assert InboundCall.objects.get().offered_to == agent
+    assert status_of(agent).status == Status.ON_CALL
+
+
+def test_an_unknown_number_opens_the_new_donor_form_with_the_number(
+    agent, agent_client, inbound_role, line, clock
+):
+    ready_for_inbound(agent, inbound_role, clock)
+    post_event(ringing(caller="+447700900777"))
+    page = agent_client.get("/call-center/")
+    assert b"No donor has this number" in page.content
+    assert b'value="07700 900777" readonly' in page.content
+    added = htmx(agent_client, "new-caller", {"first_name": "Grace", "last_name": "Hopper"})
+    assert toast(added)["message"] == "Grace Hopper added, with the caller's number."
+    donor = Donor.objects.get(last_name="Hopper")
+    assert donor.phone_numbers.get().number == "+447700900777"
+    assert status_of(agent).call.donor == donor
+
+
+def test_an_inbound_call_by_hand_search_choose_and_end(
+    agent, agent_client, inbound_role, team, clock
+):
+    ada = DonorFactory(first_name="Ada", last_name="Lovelace", reference="D777")
+    shifts.sign_in(agent, job_role=inbound_role, times=shifts.ShiftTimes(time(17, 0)))
+    taken = htmx(agent_client, "incoming", {"caller": "020 7946 0999"})
+    assert toast(taken)["message"] == "Incoming call from 020 7946 0999."
+    found = agent_client.post("/call-center/caller-search/", {"q": "ada love"},
+                              headers={"HX-Request": "true"})  # fmt: skip
+    assert b"D777" in found.content
+    htmx(agent_client, "caller-is", {"donor": ada.pk})
+    assert status_of(agent).donor == ada
+    saved = htmx(agent_client, "outcome", {"reason": "do_not_call"})
+    assert toast(saved)["message"].startswith("Do not call: phone consent for calls withdrawn")
+    call = Call.objects.get()
+    assert (call.direction, call.review, call.ended_reason) == ("inbound", "", "do_not_call")
+    withdrawn = ConsentState.objects.filter(donor=ada, channel=Channel.PHONE, status="withdrawn")
+    assert set(withdrawn.values_list("purpose__code", flat=True)) == {"fundraising", "marketing"}
+    calls_page = agent_client.get("/call-center/calls/")
+    assert b"Lovelace" in calls_page.content
+
+
+def test_a_caller_who_hangs_up_while_waiting_is_abandoned(line):
+    post_event(ringing())
+    ended = post_event({"event": "ended", "call_id": "pbx-1"})
+    assert ended.json()["status"] == InboundStatus.ABANDONED
+
+
+def test_events_for_an_unknown_call_are_refused(line):
+    response = post_event({"event": "answered", "call_id": "nope"})
+    assert (response.status_code, response.json()["code"]) == (409, "unknown_call")
