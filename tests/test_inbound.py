@@ -169,3 +169,13 @@ def test_a_caller_who_hangs_up_while_waiting_is_abandoned(line):
 def test_events_for_an_unknown_call_are_refused(line):
     response = post_event({"event": "answered", "call_id": "nope"})
     assert (response.status_code, response.json()["code"]) == (409, "unknown_call")
+
+
+def test_waiting_calls_show_on_the_live_view(manager_client, line):
+    from donorcall.supervision.live import forget_snapshot
+
+    post_event(ringing())
+    forget_snapshot()
+    assert b"1 inbound call waiting" in manager_client.get("/live/").content
+    snapshot = manager_client.get("/api/v1/supervision/live").json()
+    assert [row["team__name"] for row in snapshot["inbound_waiting"]] == ["Outbound"]

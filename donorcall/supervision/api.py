@@ -68,13 +68,20 @@ class ActionOut(Schema):
     detail: str
 
 
+class InboundWaitingOut(Schema):
+    id: int
+    received_at: datetime
+    team__name: str | None
+
+
 class SnapshotOut(Schema):
-    at: datetime  # when the shared snapshot was built (at most a second ago)
+    at: datetime  # when the shared snapshot was built (at most half a second ago)
     now: datetime
     agents: list[AgentOut]
     campaigns: list[CampaignOut]
     thresholds: dict[str, int]
     actions: list[ActionOut]
+    inbound_waiting: list[InboundWaitingOut]  # donors calling in whom nobody is free to take
 
 
 class BreakIn(Schema):

@@ -18,7 +18,14 @@ from django.core.cache import cache
 from django.db.models import Count, DurationField, F, Q, Sum
 from django.utils import timezone
 
-from donorcall.callcenter.models import AgentStatus, Break, Call, Status
+from donorcall.callcenter.models import (
+    AgentStatus,
+    Break,
+    Call,
+    InboundCall,
+    InboundStatus,
+    Status,
+)
 from donorcall.campaigns.models import (
     BreakReason,
     Campaign,
@@ -103,6 +110,7 @@ def build_snapshot(at: datetime | None = None) -> dict[str, Any]:
         "campaigns": campaigns_on_floor(agents, thresholds, at),
         "thresholds": thresholds_of(thresholds),
         "actions": recent_actions(),
+        "inbound_waiting": inbound_waiting(),
         # For the "send to break" forms: in the snapshot, so a poll reads nothing itself.
         "break_reasons": list(
             BreakReason.objects.filter(is_active=True)
@@ -110,6 +118,12 @@ def build_snapshot(at: datetime | None = None) -> dict[str, Any]:
             .values("id", "name")
         ),
     }
+
+
+def inbound_waiting() -> list[dict[str, Any]]:
+    """Donors calling in whom no agent is free to take: the queue, oldest first (one query)."""
+    waiting = InboundCall.objects.filter(status=InboundStatus.WAITING).order_by("received_at")
+    return [dict(row) for row in waiting.values("id", "received_at", "team__name")[:50]]
 
 
 def thresholds_of(row: LiveThresholds) -> dict[str, int]:
