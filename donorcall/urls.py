@@ -14,5 +14,6 @@ urlpatterns = [
     path("appointments/", include("donorcall.appointments.urls")),
     path("", include("donorcall.outbox.urls")),
     path("", include("donorcall.supervision.urls")),
+    path("", include("donorcall.telephony.urls")),
     path("api/v1/", api.urls),
 ]

@@ -179,3 +179,13 @@ def test_waiting_calls_show_on_the_live_view(manager_client, line):
     assert b"1 inbound call waiting" in manager_client.get("/live/").content
     snapshot = manager_client.get("/api/v1/supervision/live").json()
     assert [row["team__name"] for row in snapshot["inbound_waiting"]] == ["Outbound"]
+
+
+def test_administrators_map_lines_to_teams(admin_client, manager_client, team):
+    line = {"number": "020 7946 0000", "name": "Care", "team": team.pk}
+    added = admin_client.post("/settings/phone-lines/", line)
+    assert added.status_code == 302
+    assert PhoneLine.objects.get().number == LINE
+    bad = admin_client.post("/settings/phone-lines/", {"number": "not a number", "team": team.pk})
+    assert bad.status_code == 400 and b"has-error" in bad.content
+    assert manager_client.get("/settings/phone-lines/").status_code == 403

@@ -34,6 +34,9 @@ MANAGER |= {"supervision.change_livethresholds"}
 # Calls (correct an outcome, resolve a review) and the reports are the managers'.
 MANAGER |= {"callcenter.view_call", "callcenter.change_call", "callcenter.view_reports"}
 ADMINISTRATOR = MANAGER | {"staff.manage_staff"}
+# Which team answers which number donors call (inbound calls).
+ADMINISTRATOR |= {"telephony.view_phoneline", "telephony.add_phoneline"}
+ADMINISTRATOR |= {"telephony.change_phoneline", "telephony.delete_phoneline"}
 # Lifting a suppression, erasing a donor and the purposes list are the administrator's.
 ADMINISTRATOR |= {"donors.change_suppression", "donors.erase_donor"}
 ADMINISTRATOR |= {"donors.add_purpose", "donors.change_purpose"}
