@@ -77,6 +77,7 @@ from donorcall.runtime.demo_data import (
     SPONSORED_COUNTRIES,
 )
 from donorcall.staff.models import User
+from donorcall.telephony.models import PhoneLine
 
 # Shares of the demo's donors (phone consent among those with a number; giving among active).
 CONSENT_GRANTED_SHARE = 0.88
@@ -593,6 +594,17 @@ def create_teams(campaigns: dict[str, Campaign], counts: CallingCounts) -> None:
         ]
         save_team(None, name=name, members=list(members), campaigns=working_on, by=None)
         counts.teams_created += 1
+    add_demo_phone_line()
+
+
+# Ofcom's drama range for London: the line donors "call" in the demo (inbound calls).
+DEMO_LINE = "+442079460000"
+
+
+def add_demo_phone_line() -> None:
+    team = Team.objects.filter(name__iexact="Supporter care").first()
+    if team is not None and not PhoneLine.objects.filter(number=DEMO_LINE).exists():
+        PhoneLine.objects.create(number=DEMO_LINE, name="Supporter care", team=team)
 
 
 def create_call_lists(campaigns: dict[str, Campaign], counts: CallingCounts) -> None:
