@@ -189,3 +189,17 @@ def test_administrators_map_lines_to_teams(admin_client, manager_client, team):
     bad = admin_client.post("/settings/phone-lines/", {"number": "not a number", "team": team.pk})
     assert bad.status_code == 400 and b"has-error" in bad.content
     assert manager_client.get("/settings/phone-lines/").status_code == 403
+
+
+def test_a_break_before_choosing_the_donor_sends_the_call_to_another_agent(
+    agent, other_agent, inbound_role, line, clock
+):
+    from donorcall.campaigns.models import BreakReason
+
+    ready_for_inbound(agent, inbound_role, clock, minutes_ago=5)
+    post_event(ringing(caller="+447700900888"))  # nobody has this number: the agent chooses
+    assert status_of(agent).inbound is not None
+    shifts.take_break(agent, reason=BreakReason.objects.create(name="Lunch"))
+    assert InboundCall.objects.get().status == InboundStatus.WAITING
+    ready_for_inbound(other_agent, inbound_role, clock)
+    assert InboundCall.objects.get().offered_to == other_agent

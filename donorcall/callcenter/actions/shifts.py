@@ -14,7 +14,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from donorcall.callcenter.models import AgentStatus, Break, Shift, SignOutReason, Status
+from donorcall.callcenter.models import (
+    AgentStatus,
+    Break,
+    InboundCall,
+    InboundStatus,
+    Shift,
+    SignOutReason,
+    Status,
+)
 from donorcall.campaigns.models import BreakReason
 from donorcall.campaigns.queue.leases import LeaseLost, release_lease
 from donorcall.lib.clock import now
@@ -76,8 +84,8 @@ def change_status(row: AgentStatus, status: str, *, notice: str = "", **fields: 
 
 
 def forget_donor(row: AgentStatus) -> dict[str, Any]:
-    """The fields that say which donor is on the agent's screen, emptied."""
-    return {"entry": None, "lease_token": None, "call": None, "donor": None}
+    """The fields that say which donor (or caller) is on the agent's screen, emptied."""
+    return {"entry": None, "lease_token": None, "call": None, "donor": None, "inbound": None}
 
 
 def open_shift(agent: User) -> Shift | None:
@@ -141,7 +149,12 @@ def refuse_if_call_open(row: AgentStatus, doing: str) -> None:
 
 
 def let_go_of_donor(row: AgentStatus, agent: User) -> None:
-    """Give back a donor the agent holds under a lease but has not called."""
+    """Give back a donor the agent holds under a lease but has not called, and an incoming
+    call whose donor they had not chosen yet (it waits for the next free agent)."""
+    if row.inbound is not None and row.call is None:
+        InboundCall.objects.filter(pk=row.inbound.pk, status=InboundStatus.OFFERED).update(
+            status=InboundStatus.WAITING, offered_to=None, offered_at=None
+        )
     if row.entry is None or row.lease_token is None:
         return
     # Already returned by the worker, or finished: then nothing of ours to give back.
