@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from donorcall.callcenter import forms, queries
 from donorcall.callcenter.actions import console, inbound, shifts
 from donorcall.callcenter.actions.console import Step
-from donorcall.campaigns.models import Disposition
+from donorcall.campaigns.queries import disposition_chosen
 from donorcall.donors.actions import DonorDetails
 from donorcall.donors.models import Donor, DonorStatus
 from donorcall.lib.errors import DomainError, InvalidInput
@@ -156,9 +156,7 @@ def outcome(request: AuthedRequest) -> Step:
     if not form.is_valid():
         error = next(iter(form.errors.values()))[0]
         return Step(str(error), "error")
-    disposition = None
-    if (chosen := form.disposition_id()) is not None:
-        disposition = Disposition.objects.select_related("ended_reason").filter(pk=chosen).first()
+    disposition = disposition_chosen(form.disposition_id(), field="disposition")
     return console.save_outcome(
         request.user,
         reason=form.cleaned_data["reason"],

@@ -68,7 +68,13 @@ class ShiftTimes:
 def locked_status(agent: User) -> AgentStatus:
     """The agent's status row, created on first use, locked until the transaction ends."""
     AgentStatus.objects.get_or_create(agent=agent, defaults={"since": now()})
-    return AgentStatus.objects.select_for_update().get(agent=agent)
+    # The shift and its job role come along (every step asks what the role may do); only the
+    # status row is locked.
+    return (
+        AgentStatus.objects.select_for_update(of=("self",))
+        .select_related("shift__job_role")
+        .get(agent=agent)
+    )
 
 
 def change_status(row: AgentStatus, status: str, *, notice: str = "", **fields: Any) -> None:
