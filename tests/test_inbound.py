@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from donorcall.callcenter.actions import inbound, shifts
+from donorcall.callcenter.actions import console, inbound, shifts
 from donorcall.callcenter.models import Call, InboundCall, InboundStatus, Status
 from donorcall.donors.models import Channel, ConsentState, Donor
 from donorcall.giving.gateways.signatures import HEADER, sign
@@ -203,3 +203,16 @@ def test_a_break_before_choosing_the_donor_sends_the_call_to_another_agent(
     assert InboundCall.objects.get().status == InboundStatus.WAITING
     ready_for_inbound(other_agent, inbound_role, clock)
     assert InboundCall.objects.get().offered_to == other_agent
+
+
+def test_inbound_calls_count_in_the_reports(agent, manager_client, inbound_role, line, clock):
+    donor = DonorFactory()
+    PhoneNumberFactory(donor=donor, number="+447700900123")
+    ready_for_inbound(agent, inbound_role, clock)
+    post_event(ringing())
+    console.save_outcome(agent, reason="concluded", disposition=None, notes="")
+    report = manager_client.get("/api/v1/supervision/reports/calls-by-campaign").json()
+    labels = [str(row) for row in report["rows"]]
+    assert any("No campaign (inbound)" in label for label in labels), report["rows"]
+    inbound_only = manager_client.get("/api/v1/supervision/calls", {"direction": "inbound"}).json()
+    assert [call["direction"] for call in inbound_only] == ["inbound"]
