@@ -106,19 +106,11 @@ def heartbeat_seconds(status: AgentStatus) -> int:
 
 
 def callers_found(text: str, limit: int = 10) -> list[Donor]:
-    """An inbound caller looked up by name, reference or email: any donor but the erased (the
-    agent has the caller on the line; the Donors pages stay closed to agents)."""
+    """An inbound caller looked up by name, reference, email or number: any donor but the
+    erased (the agent has the caller on the line; the Donors pages stay closed to agents)."""
     everyone = Donor.objects.exclude(status=DonorStatus.ERASED)
-    text = " ".join(text.split())
-    if not text:
-        return []
-    if "@" in text:
-        found = everyone.filter(
-            email_addresses__email=text.lower(), email_addresses__removed_at=None
-        )
-    else:
-        found = everyone.filter(Q(reference__iexact=text) | donor_queries.name_matches(text))
-    return list(found.distinct().order_by("last_name", "first_name")[:limit])
+    found = donor_queries.donors_matching_text(everyone, text)
+    return list(found.order_by("last_name", "first_name")[:limit])
 
 
 def in_call_tabs(call: Call) -> dict[str, object]:

@@ -190,11 +190,9 @@ def incoming(request: AuthedRequest) -> Step:
 
 def caller_is(request: AuthedRequest) -> Step:
     """The caller is this donor: one of the number's matches, or found by a search."""
-    donor = (
-        Donor.objects.exclude(status=DonorStatus.ERASED)
-        .filter(pk=request.POST.get("donor", "0") if request.POST.get("donor", "").isdigit() else 0)
-        .first()
-    )
+    raw = request.POST.get("donor", "")
+    donors = Donor.objects.exclude(status=DonorStatus.ERASED)
+    donor = donors.filter(id=int(raw)).first() if raw.isdigit() else None
     if donor is None:
         raise InvalidInput("Choose the donor who is calling.", field="donor")
     return inbound.choose_donor(request.user, donor)

@@ -41,8 +41,12 @@ def donor_for(user: User, pk: int) -> Donor:
 
 def search_donors(user: User, text: str) -> QuerySet[Donor]:
     """Donors matching a name, a reference, an email or a phone number in any common format."""
+    return donors_matching_text(donors_visible_to(user), text)
+
+
+def donors_matching_text(donors: QuerySet[Donor], text: str) -> QuerySet[Donor]:
+    """Of ``donors``, those a name, a reference, an email or a phone number finds."""
     text = " ".join(text.split())
-    donors = donors_visible_to(user)
     if not text:
         return donors.none()
     if "@" in text:
