@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from donorcall.callcenter.actions import console, inbound, shifts
+from donorcall.callcenter.actions import console, inbound, shifts, silence
 from donorcall.callcenter.models import Call, InboundCall, InboundStatus, Status
 from donorcall.donors.models import Channel, ConsentState, Donor
 from donorcall.giving.gateways.signatures import HEADER, sign
@@ -216,3 +216,55 @@ def test_inbound_calls_count_in_the_reports(agent, manager_client, inbound_role,
     assert any("No campaign (inbound)" in label for label in labels), report["rows"]
     inbound_only = manager_client.get("/api/v1/supervision/calls", {"direction": "inbound"}).json()
     assert [call["direction"] for call in inbound_only] == ["inbound"]
+
+
+# --- Screens that went silent (callcenter/actions/silence.py) ---------------------------------
+
+
+def test_a_ready_agent_whose_screen_went_silent_gets_no_call(
+    agent, other_agent, inbound_role, line, clock
+):
+    ready_for_inbound(agent, inbound_role, clock, minutes_ago=10)  # longest idle, screen closed
+    ready_for_inbound(other_agent, inbound_role, clock, minutes_ago=5)
+    console.keep_alive(other_agent)  # only this screen is still beating
+    assert silence.let_go_of_silent_screens() == 1
+    row = status_of(agent)
+    assert (row.status, row.notice) == (Status.NOT_READY, silence.WENT_NOT_READY)
+    post_event(ringing(caller="+447700900888"))
+    assert InboundCall.objects.get().offered_to == other_agent
+
+
+def test_a_caller_on_a_silent_screen_goes_to_the_next_agent(
+    agent, other_agent, inbound_role, line, clock
+):
+    ready_for_inbound(agent, inbound_role, clock, minutes_ago=5)
+    post_event(ringing(caller="+447700900888"))  # no match: waits on the screen for a donor
+    clock.shift(timedelta(seconds=30))
+    assert silence.let_go_of_silent_screens() == 0  # not silent long enough
+    ready_for_inbound(other_agent, inbound_role, clock)
+    clock.shift(timedelta(seconds=31))
+    console.keep_alive(other_agent)
+    assert silence.let_go_of_silent_screens() == 1
+    assert status_of(agent).status == Status.NOT_READY
+    assert InboundCall.objects.get().offered_to == other_agent
+    assert status_of(other_agent).inbound == InboundCall.objects.get()
+
+
+def test_an_inbound_call_on_a_silent_screen_is_closed_for_review_after_the_call_lease(
+    agent, inbound_role, line, clock
+):
+    donor = DonorFactory()
+    PhoneNumberFactory(donor=donor, number="+447700900123")
+    ready_for_inbound(agent, inbound_role, clock)
+    post_event(ringing())
+    call = status_of(agent).call
+    clock.shift(timedelta(minutes=10))
+    console.keep_alive(agent)  # the agent is still there: the call stays theirs
+    clock.shift(timedelta(minutes=14))
+    assert silence.let_go_of_silent_screens() == 0
+    clock.shift(timedelta(minutes=2))  # 16 minutes without a heartbeat
+    assert silence.let_go_of_silent_screens() == 1
+    call.refresh_from_db()
+    assert (call.review, call.ended_at) == ("no_outcome", NOON + timedelta(minutes=26))
+    row = status_of(agent)
+    assert (row.status, row.call, row.notice) == (Status.NOT_READY, None, silence.CALL_CLOSED)

@@ -82,6 +82,14 @@ def settle_agent_statuses() -> bool:
     return settle_statuses() > 0
 
 
+def let_go_of_silent_screens() -> bool:
+    """A closed screen keeps no agent Ready, no inbound caller waiting on it, and no inbound
+    call open for ever (callcenter/actions/silence.py)."""
+    from donorcall.callcenter.actions.silence import let_go_of_silent_screens as let_go
+
+    return let_go() > 0
+
+
 def send_outbox() -> bool:
     """Queued emails go out through the SMTP server, with retries (docs/outbox.md)."""
     from donorcall.outbox.sending import send_due_emails
@@ -108,6 +116,7 @@ STEPS: list[Step] = [
     forget_old_sign_in_failures,
     expire_leases,
     settle_agent_statuses,
+    let_go_of_silent_screens,
     send_outbox,
     end_shifts,
     expire_tps_screening,
