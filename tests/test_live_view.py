@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from conftest import client_for, make_user
@@ -15,7 +16,7 @@ from donorcall.callcenter.actions import shifts
 from donorcall.callcenter.models import Break, Call, SignOutReason, Status
 from donorcall.campaigns.models import QueueEntry, QueueState
 from donorcall.staff.models import Role
-from donorcall.supervision import live
+from donorcall.supervision import live, views
 from donorcall.supervision.models import LiveThresholds, SupervisorAction
 from tests.callcenter_world import HTMX, NOON, ready, signed_in, status_of, toast
 from tests.queue_world import donor_on
@@ -164,6 +165,25 @@ def test_a_manager_signs_an_agent_out(known_floor, manager_client, manager, othe
     assert SupervisorAction.objects.get().what == "sign_out"
     # Off the floor now: nothing more to do to them.
     assert manager_client.post(f"/live/agents/{other_agent.pk}/sign-out/").status_code == 404
+
+
+def test_the_shared_floor_carries_each_managers_own_csrf_token(known_floor, manager, other_agent):
+    """The fragment is rendered once for every manager, yet its forms work without htmx: each
+    viewer's page gets their own token, and a post with it passes Django's CSRF check."""
+    import re
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(manager)
+    floor = strict.get("/live/floor/").content.decode()
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', floor))
+    assert tokens and views.CSRF_MARK not in floor
+    refused = strict.post(f"/live/agents/{other_agent.pk}/sign-out/")
+    assert refused.status_code == 403
+    signed_out = strict.post(
+        f"/live/agents/{other_agent.pk}/sign-out/", {"csrfmiddlewaretoken": tokens.pop()}
+    )
+    assert signed_out.status_code == 302
+    assert other_agent.shifts.get().signed_out_by == manager
 
 
 def test_a_manager_releases_a_previewed_donor(known_floor, manager_client, agent):

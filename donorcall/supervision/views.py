@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
@@ -28,6 +29,10 @@ view_live = permission_required("supervision.view_live", raise_exception=True)
 supervise = permission_required("supervision.supervise_agent", raise_exception=True)
 
 
+# Stands for the viewer's CSRF token in the shared fragment (letters only, so HTML-safe).
+CSRF_MARK = "floorcsrfmark"
+
+
 def floor_context(
     request: AuthedRequest, form: forms.ThresholdsForm | None = None
 ) -> dict[str, object]:
@@ -35,20 +40,22 @@ def floor_context(
     initial = context["thresholds"]
     return context | {
         "can_act": request.user.has_perm("supervision.supervise_agent"),
+        "floor_csrf": get_token(request),
         "thresholds_form": form or forms.ThresholdsForm(initial=initial),
     }
 
 
 def floor_html(request: AuthedRequest) -> str:
-    """The fragment, rendered once per snapshot for each kind of viewer (may act or not). It
-    holds nothing of the request: its forms post through htmx, which sends the CSRF token
-    from the page's header."""
+    """The fragment, rendered once per snapshot for each kind of viewer (may act or not) and
+    shared by every manager; only the action forms' CSRF token is the viewer's own, put in
+    after, so the forms also work without htmx."""
     can_act = request.user.has_perm("supervision.supervise_agent")
     snapshot = live.shared_snapshot()
-    context = live.as_of(snapshot) | {"can_act": can_act}
-    return live.rendered(
+    context = live.as_of(snapshot) | {"can_act": can_act, "floor_csrf": CSRF_MARK}
+    shared = live.rendered(
         f"floor:{can_act}", snapshot, lambda: render_to_string(FLOOR_TEMPLATE, context)
     )
+    return shared.replace(CSRF_MARK, get_token(request)) if can_act else shared
 
 
 @view_live
