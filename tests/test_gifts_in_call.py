@@ -220,3 +220,17 @@ def test_a_gateway_down_keeps_the_gift_pending_and_the_same_form_tries_again(
     sent = htmx(agent_client, "in-call/donation", form)
     assert toast(sent)["level"] == "success"
     assert Donation.objects.count() == 1 and OutgoingEmail.objects.count() == 1
+
+
+def test_two_gifts_by_link_on_one_call_get_an_email_each(agent_client, on_call, fake_gateway):
+    EmailAddressFactory(donor=on_call, email="ada@example.org")
+    first, second = by_link("40"), by_link("15")
+    for form in (first, second, first):  # the last one a retried first form
+        assert toast(htmx(agent_client, "in-call/donation", form))["level"] == "success"
+    assert Donation.objects.count() == 2
+    emails = {email.subject: email.body for email in OutgoingEmail.objects.all()}
+    assert len(emails) == 2, emails.keys()
+    for link in PaymentLink.objects.select_related("donation"):
+        amount = f"GBP {link.donation.amount:.2f}"
+        subject = next(subject for subject in emails if amount in subject)
+        assert link.url in emails[subject]

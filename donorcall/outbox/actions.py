@@ -124,36 +124,39 @@ def queue_email(
     call: Call | None = None,
     address: EmailAddress | None = None,
     values: Mapping[str, str] | None = None,
+    about: str = "",
 ) -> OutgoingEmail:
     """Render ``template`` for ``donor`` and queue it for the sender.
 
     Runs in the caller's transaction: if the call's outcome rolls back, so does the email. With
-    a call, the same template is queued once per call (a double click, a retried request): the
-    email already queued is returned.
+    a call, the same template is queued once per call and ``about`` (a double click, a retried
+    request): the email already queued is returned. ``about`` names the gift an automatic
+    email is for, so a second gift on the same call gets its own.
     """
     if call is not None and call.donor_id != donor.pk:
         raise InvalidInput("That call is with another donor.", field="call")
     to = address_for(donor, address)
     check_emailable(donor, template, to)
-    if call is not None and (earlier := already_queued(call, template)):
+    if call is not None and (earlier := already_queued(call, template, about)):
         return earlier
     subject, body = render_for(donor, template.subject, template.body, agent=by, extra=values)
     try:
         with transaction.atomic():
             return OutgoingEmail.objects.create(
-                template=template, donor=donor, call=call, to_address=to, subject=subject,
+                template=template, donor=donor, call=call, about=about, to_address=to,
+                subject=subject,
                 body=body, purpose=template.purpose, queued_at=now(), next_attempt_at=now(),
                 queued_by=by,
             )  # fmt: skip
     except IntegrityError:
         # Two submissions raced past already_queued; the other one's row is the email.
-        if call is None or (earlier := already_queued(call, template)) is None:
+        if call is None or (earlier := already_queued(call, template, about)) is None:
             raise
         return earlier
 
 
-def already_queued(call: Call, template: EmailTemplate) -> OutgoingEmail | None:
-    return OutgoingEmail.objects.filter(call=call, template=template).first()
+def already_queued(call: Call, template: EmailTemplate, about: str = "") -> OutgoingEmail | None:
+    return OutgoingEmail.objects.filter(call=call, template=template, about=about).first()
 
 
 def address_for(donor: Donor, address: EmailAddress | None) -> str:

@@ -64,6 +64,9 @@ class OutgoingEmail(models.Model):
     call = models.ForeignKey(
         "callcenter.Call", null=True, blank=True, on_delete=models.PROTECT, related_name="emails"
     )
+    # What the email is about when one call may send the same template more than once: the
+    # gift a confirmation or a payment link is for ("donation:12"). Empty for a hand-sent one.
+    about = models.CharField(max_length=40, blank=True, default="")
     to_address = models.EmailField(max_length=254, help_text="Lower case, as on the ledger.")
     subject = models.CharField(max_length=200)
     body = models.TextField()
@@ -88,9 +91,10 @@ class OutgoingEmail(models.Model):
         ordering = ["-queued_at", "-id"]
         permissions = [("resend_outgoingemail", "Can resend an email from the outbox")]
         constraints = [
-            # A double click on Send, or a retried request, queues one email, not two.
+            # A double click on Send, or a retried request, queues one email, not two; two
+            # gifts on one call get one each.
             models.UniqueConstraint(
-                fields=["call", "template"],
+                fields=["call", "template", "about"],
                 condition=Q(call__isnull=False),
                 name="outgoing_email_once_per_call",
             )

@@ -100,8 +100,9 @@ def take_donation_by_link(
     )
     link = request_payment_link(donation, by=by)  # HTTP: outside any transaction
     email = queue_email(
-        call.donor, template, by=by, call=call, values=payment_link_email_context(link)
-    )
+        call.donor, template, by=by, call=call, values=payment_link_email_context(link),
+        about=f"donation:{donation.pk}",
+    )  # fmt: skip
     return LinkSent(donation, link, email)
 
 
@@ -128,15 +129,15 @@ def set_up_gift(
         gift = giving.set_up_regular_gift(
             call.donor, by=by, call=call, request_key=request_key, **details
         )
-        return gift, confirm_in_writing(call, by=by)
+        return gift, confirm_in_writing(call, gift, by=by)
 
 
-def confirm_in_writing(call: Call, *, by: User) -> OutgoingEmail | None:
+def confirm_in_writing(call: Call, gift: RegularGift, *, by: User) -> OutgoingEmail | None:
     template = EmailTemplate.objects.filter(code=REGULAR_GIFT_CONFIRMATION, is_active=True).first()
     if template is None:
         return None
     try:
-        return queue_email(call.donor, template, by=by, call=call)
+        return queue_email(call.donor, template, by=by, call=call, about=f"regular-gift:{gift.pk}")
     except NotEmailable:
         return None
 
