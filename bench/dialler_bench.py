@@ -465,6 +465,8 @@ def bench_postgres(rows: int, only: str | None = None) -> dict:
         load_postgres(campaigns, rows)
         log(f"postgres: {3 * rows} queue rows loaded in {time.perf_counter() - started:.1f}s")
         figures = measure_postgres(campaigns, agents)
+        if only == "claims":
+            return figures
         figures["G1_postgres"] = g1_postgres(rows)
         figures["T7_postgres"] = t7_postgres(rows)
         return figures
@@ -707,7 +709,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--database", choices=["postgres", "sqlite", "both"], default="both")
-    parser.add_argument("--only", choices=["t7"], help="PostgreSQL: only T7 (it loads 11 x rows)")
+    parser.add_argument(
+        "--only",
+        choices=["t7", "claims"],
+        help="PostgreSQL: only T7 (it loads 11 x rows), or only B1, T1, T2, T6",
+    )
     parser.add_argument("--t7-worker", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.t7_worker:
