@@ -145,8 +145,12 @@ def test_worker_stops_cleanly_on_sigterm(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    time.sleep(3)
+    # SIGTERM once it has said it started: a fixed sleep lost the race on a loaded machine,
+    # killing the process before Django (and so the handler) was set up.
+    started = worker.stdout.readline() if worker.stdout else ""
+    assert "worker started" in started, started
+    time.sleep(0.5)  # into its loop
     worker.terminate()
     output, _ = worker.communicate(timeout=15)
-    assert worker.returncode == 0, output
+    assert worker.returncode == 0, started + output
     assert "worker stopped" in output
