@@ -1,6 +1,6 @@
 """The demo organisation (`donorcall demo`): a charity with 2,000 fictional donors in the UK
 and the US, one login for each role, and what the Call Center needs to call them at once
-(demo_calling.py: consent, giving, campaigns, teams and their queues).
+(demo_calling.py: campaigns, teams and their queues; demo_giving.py: consent and giving).
 
 It is the same every time (a fixed seed, references DEMO-00001…) and safe to run twice: what
 already exists is left exactly as it is, and only what is missing is added.
