@@ -268,3 +268,21 @@ def test_an_inbound_call_on_a_silent_screen_is_closed_for_review_after_the_call_
     assert (call.review, call.ended_at) == ("no_outcome", NOON + timedelta(minutes=26))
     row = status_of(agent)
     assert (row.status, row.call, row.notice) == (Status.NOT_READY, None, silence.CALL_CLOSED)
+
+
+def test_an_ended_inbound_call_waiting_for_its_outcome_is_not_forgotten(
+    agent, inbound_role, line, clock
+):
+    donor = DonorFactory()
+    PhoneNumberFactory(donor=donor, number="+447700900123")
+    ready_for_inbound(agent, inbound_role, clock)
+    post_event(ringing())
+    console.end_call(agent)  # Wrap-up, the outcome still to choose; then the browser closes
+    call = status_of(agent).call
+    clock.shift(timedelta(minutes=5))
+    assert silence.let_go_of_silent_screens() == 0  # not Not ready yet: the outcome is due
+    assert status_of(agent).call == call
+    clock.shift(timedelta(minutes=11))
+    assert silence.let_go_of_silent_screens() == 1
+    call.refresh_from_db()
+    assert call.review == "no_outcome" and status_of(agent).status == Status.NOT_READY

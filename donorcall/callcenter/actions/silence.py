@@ -6,12 +6,13 @@ the engine takes the donor back when it runs out (``console.settle_statuses``). 
 renews itself, so for the rest the heartbeat's silence is the signal (``last_seen_at``, which
 every heartbeat stamps; a status changed since then counts as seen):
 
-- **Ready** or **Wrap-up**: the agent becomes Not ready, so the live view shows nobody waiting
-  who is not there, and no inbound caller is offered to a closed screen.
+- **Ready**, or **Wrap-up** after the outcome is saved: the agent becomes Not ready, so the
+  live view shows nobody waiting who is not there, and no caller is offered to a closed screen.
 - **An inbound caller on screen, donor not chosen yet**: the call goes back to waiting, first
   in line, and is offered to the next free agent.
-- **An inbound call with its donor** and no outcome: after as long as an outbound call's lease,
-  it is closed as "no outcome recorded" for a manager to review, as an outbound call is.
+- **An inbound call with its donor** and no outcome saved (on the call, or ended and in
+  Wrap-up): after as long as an outbound call's lease, it is closed as "no outcome recorded"
+  for a manager to review, as an outbound call is.
 
 The agent sees why on their screen when they come back (the status notice).
 """
@@ -69,11 +70,13 @@ def is_silent(row: AgentStatus, cutoff: datetime) -> bool:
 def let_go_of_silent_screens(limit: int = 200) -> int:
     """Worker step: every status above, brought in line. Returns how many changed."""
     at = now()
+    outcome_due = Q(call__isnull=False, call__outcome_recorded_at=None)
     idle = silent_since(at - SCREEN_GONE).filter(
-        Q(status__in=[Status.READY, Status.WRAP_UP]) | Q(status=Status.ON_CALL, call=None)
+        Q(status__in=[Status.READY, Status.WRAP_UP]) & ~outcome_due
+        | Q(status=Status.ON_CALL, call=None)
     )
     talking = silent_since(at - CALL_LEASE).filter(
-        status=Status.ON_CALL, call__direction=Direction.INBOUND, call__outcome_recorded_at=None
+        outcome_due, status__in=[Status.ON_CALL, Status.WRAP_UP], call__direction=Direction.INBOUND
     )
     agents = [row.agent for row in idle.select_related("agent")[:limit]]
     agents += [row.agent for row in talking.select_related("agent")[:limit]]
@@ -89,18 +92,19 @@ def let_go(agent: User, at: datetime) -> bool:
         row = locked_status(agent)
         if not is_silent(row, at - SCREEN_GONE):
             return False
-        if row.status in (Status.READY, Status.WRAP_UP):
-            change_status(row, Status.NOT_READY, notice=WENT_NOT_READY, **forget_donor(row))
-            return True
-        if row.status != Status.ON_CALL:
-            return False
-        if row.call is None:
-            pass_caller_on(row)
-            return True
-        if row.call.outcome_recorded_at is None and is_silent(row, at - CALL_LEASE):
+        if row.call is not None and row.call.outcome_recorded_at is None:
+            # Ended or not, the call's outcome is still to be saved: the call lease's wait.
+            # (An outbound call has its lease, which the engine expires.)
+            if row.call.direction != Direction.INBOUND or not is_silent(row, at - CALL_LEASE):
+                return False
             close_silent_call(row, row.call, at)
-            return True
-    return False
+        elif row.status in (Status.READY, Status.WRAP_UP):
+            change_status(row, Status.NOT_READY, notice=WENT_NOT_READY, **forget_donor(row))
+        elif row.status == Status.ON_CALL:
+            pass_caller_on(row)
+        else:
+            return False
+    return True
 
 
 def pass_caller_on(row: AgentStatus) -> None:
