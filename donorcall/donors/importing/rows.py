@@ -23,7 +23,7 @@ from donorcall.giving.models import PaymentMethod
 from donorcall.lib.cards import contains_card_number
 from donorcall.lib.errors import InvalidInput
 from donorcall.lib.phone import ParsedNumber
-from donorcall.lib.timezones import derive_zone_key
+from donorcall.lib.timezones import derive_zone_key, zones_for_address
 
 from .fields import ImportField
 
@@ -189,6 +189,8 @@ class RowCleaner:
         self.numbers = numbers
         self.dates: dict[str, date | None] = {}
         self.zones: dict[tuple, str | None] = {}
+        self.places: dict[tuple[str, str], bool] = {}
+        self.gifts: dict[tuple, DonationDetails] = {}
         self.mapped = list(plan.columns.items())
         self.today = today()
 
@@ -300,14 +302,21 @@ class RowCleaner:
 
     def zone(self, address: tuple[str | None, ...], numbers: list[str]) -> str | None:
         """A new donor's zone, as ``refresh_timezone`` derives it: the address (country,
-        region), then the numbers, primary first."""
+        region), then the numbers, primary first. An address in one zone decides alone
+        (``derive_zone_key`` asks the numbers only to narrow an address's choice, or without
+        one), so the numbers are left out of the cache key and its entries are shared."""
         place = (address[5] or "", address[3] or "") if address[0] else None
-        key = (place, *numbers)
+        key = (place,) if place and self.single_zone(place) else (place, *numbers)
         if key not in self.zones:
             if len(self.zones) >= CACHE_LIMIT:
                 self.zones.clear()
             self.zones[key] = derive_zone_key(place, numbers)
         return self.zones[key]
+
+    def single_zone(self, place: tuple[str, str]) -> bool:
+        if place not in self.places:
+            self.places[place] = len(zones_for_address(*place)) == 1
+        return self.places[place]
 
     def flag(self, values: dict[str, str], key: str) -> bool | None:
         raw = values.get(key, "").lower()
@@ -380,11 +389,20 @@ class RowCleaner:
         )
 
     def clean_gift(self, details: DonationDetails) -> DonationDetails:
+        """``clean_donation``, cached: a file's gifts repeat (the same amounts on the same
+        days). A bad gift is not cached; its error is raised again each time."""
+        key = tuple(getattr(details, name) for name in GIFT_INPUTS)
+        if key in self.gifts:
+            return self.gifts[key]
         try:
-            return clean_donation(details)
+            cleaned = clean_donation(details)
         except InvalidInput as error:
-            key = GIFT_KEYS.get(error.field or "", "last_gift_amount")
-            raise RowError(key, lower_first(error.message)) from None
+            field = GIFT_KEYS.get(error.field or "", "last_gift_amount")
+            raise RowError(field, lower_first(error.message)) from None
+        if len(self.gifts) >= CACHE_LIMIT:
+            self.gifts.clear()
+        self.gifts[key] = cleaned
+        return cleaned
 
     def consents(self, values: dict[str, str]) -> list[str | None]:
         found = []
@@ -396,6 +414,7 @@ class RowCleaner:
         return found
 
 
+GIFT_INPUTS = ("amount", "currency", "received_on", "method", "gift_aid", "notes")
 GIFT_KEYS = {
     "amount": "last_gift_amount",
     "currency": "last_gift_currency",
