@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from .fields import ImportField
 from .numbers import NumberCache
@@ -98,7 +99,7 @@ class Cleaning:
         last digits of the row's phone number: however a number is written, it always goes to
         the same worker, so each number is parsed by one worker only (numbers.py caches by
         raw value and by number). The parts of a chunk come back as one chunk, in file order."""
-        context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+        context = pool_context()
         pools = [
             ProcessPoolExecutor(
                 1, context, initializer=start, initargs=(asdict(self.plan), self.as_csv)
@@ -125,6 +126,15 @@ class Cleaning:
         finally:
             for pool in pools:
                 pool.shutdown(cancel_futures=True)
+
+
+def pool_context() -> Any:
+    """Fork server workers that start with Django set up (preload.py), once per process."""
+    if os.name != "posix":
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["donorcall.donors.importing.preload"])
+    return context
 
 
 class Router:
