@@ -10,10 +10,12 @@ Parsing is the slowest rule of an import (PERFORMANCE.md), and import files repe
   region: the expensive part, for +1 numbers a walk over every NANP region) is shared by
   ``07700 900123``, ``+44 7700 900123``, ``0044 7700 900123`` and ``7700 900123``.
 
-The second cache is used only when the E.164 parses back to itself: the app's answer then
-depends on nothing but the country code and national number, which the two parses share
-(the E.164 spells them out), so it is the answer ``parse`` gives for the raw value. Anything
-else (a number that does not parse, or parses back differently) goes to ``parse`` as it is.
+A raw value already written as E.164 (``+44 7700 900123``) finds its number in the second
+cache without being parsed at all. For any other raw value the second cache is used only
+when the E.164 parses back to itself: the app's answer then depends on nothing but the
+country code and national number, which the two parses share (the E.164 spells them out), so
+it is the answer ``parse`` gives for the raw value. Anything else (a number that does not
+parse, or parses back differently) goes to ``parse`` as it is.
 Each cleaning process has its own caches (cleaning.py spreads the rows over processes).
 """
 
@@ -54,6 +56,8 @@ class NumberCache:
             return parsed
 
     def parse(self, key: str) -> ParsedNumber | None:
+        if key in self.numbers:  # the key is an E.164 seen before: its own parse is there
+            return self.numbers[key]
         try:
             e164 = phonenumbers.format_number(
                 phonenumbers.parse(phone.clean_raw(key), self.region), E164

@@ -190,7 +190,7 @@ class RowCleaner:
         self.dates: dict[str, date | None] = {}
         self.zones: dict[tuple, str | None] = {}
         self.places: dict[tuple[str, str], bool] = {}
-        self.gifts: dict[tuple, DonationDetails] = {}
+        self.gifts: dict[tuple, tuple] = {}
         self.mapped = list(plan.columns.items())
         self.today = today()
 
@@ -370,15 +370,44 @@ class RowCleaner:
         if method and method not in METHOD_WORDS:
             options = ", ".join(label.lower() for label in PaymentMethod.labels)
             raise RowError("last_gift_method", f"choose one of: {options}")
+        given = (
+            amount,
+            values.get("last_gift_currency") or DEFAULT_CURRENCY,
+            self.day(values, "last_gift_date"),
+            METHOD_WORDS.get(method, PaymentMethod.OTHER),
+            bool(self.flag(values, "gift_aid")),
+            values.get("gift_notes", ""),
+        )
+        if given not in self.gifts:
+            if len(self.gifts) >= CACHE_LIMIT:
+                self.gifts.clear()
+            self.gifts[given] = self.clean_gift(*given)
+        return self.gifts[given]
+
+    def clean_gift(
+        self,
+        amount: str,
+        currency: str,
+        received_on: date | None,
+        method: str,
+        gift_aid: bool,
+        notes: str,
+    ) -> tuple:
+        """``clean_donation``, whose result ``gift`` caches by its inputs: a file's gifts
+        repeat (the same amounts on the same days). A bad gift is not cached."""
         details = DonationDetails(
             amount=amount,
-            currency=values.get("last_gift_currency") or DEFAULT_CURRENCY,
-            received_on=self.day(values, "last_gift_date"),
-            method=METHOD_WORDS.get(method, PaymentMethod.OTHER),
-            gift_aid=bool(self.flag(values, "gift_aid")),
-            notes=values.get("gift_notes", ""),
+            currency=currency,
+            received_on=received_on,
+            method=method,
+            gift_aid=gift_aid,
+            notes=notes,
         )
-        gift = self.clean_gift(details)
+        try:
+            gift = clean_donation(details)
+        except InvalidInput as error:
+            key = GIFT_KEYS.get(error.field or "", "last_gift_amount")
+            raise RowError(key, lower_first(error.message)) from None
         return (
             gift.amount,
             gift.received_on,
@@ -387,22 +416,6 @@ class RowCleaner:
             gift.gift_aid,
             gift.notes or None,
         )
-
-    def clean_gift(self, details: DonationDetails) -> DonationDetails:
-        """``clean_donation``, cached: a file's gifts repeat (the same amounts on the same
-        days). A bad gift is not cached; its error is raised again each time."""
-        key = tuple(getattr(details, name) for name in GIFT_INPUTS)
-        if key in self.gifts:
-            return self.gifts[key]
-        try:
-            cleaned = clean_donation(details)
-        except InvalidInput as error:
-            field = GIFT_KEYS.get(error.field or "", "last_gift_amount")
-            raise RowError(field, lower_first(error.message)) from None
-        if len(self.gifts) >= CACHE_LIMIT:
-            self.gifts.clear()
-        self.gifts[key] = cleaned
-        return cleaned
 
     def consents(self, values: dict[str, str]) -> list[str | None]:
         found = []
@@ -414,7 +427,6 @@ class RowCleaner:
         return found
 
 
-GIFT_INPUTS = ("amount", "currency", "received_on", "method", "gift_aid", "notes")
 GIFT_KEYS = {
     "amount": "last_gift_amount",
     "currency": "last_gift_currency",
@@ -423,6 +435,8 @@ GIFT_KEYS = {
     "notes": "gift_notes",
     "gateway_reference": "last_gift_method",
 }
+
+
 DAY_FIRST = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 MONTH_FIRST = ("%m/%d/%Y", "%m-%d-%Y")
 
