@@ -662,6 +662,8 @@ def main() -> int:
     report["below_target"] = over + [
         f["name"] for f in report["figures"] if f["target"] is not None and f["ratio"] < f["target"]
     ]
+    # The machine is shared: the load at the end says whether it changed during the run.
+    report["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     report["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(report, indent=2))
     return 1 if report["below_target"] else 0

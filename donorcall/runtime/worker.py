@@ -17,6 +17,7 @@ from django.contrib.sessions.models import Session
 from django.db import close_old_connections
 
 from donorcall.donors.importing.jobs import forget_stale_uploads, run_next_import
+from donorcall.donors.importing.stalls import fail_stalled_imports
 from donorcall.lib.clock import now
 from donorcall.staff.models import LoginThrottle
 
@@ -122,6 +123,7 @@ STEPS: list[Step] = [
     expire_tps_screening,
     hand_appointments_to_team,
     flag_missed_appointments,
+    fail_stalled_imports,
     run_next_import,
     forget_stale_uploads,
 ]

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from .fields import ImportField
 from .numbers import NumberCache
@@ -94,19 +95,91 @@ class Cleaning:
         yield from self.run_in_pool(chunks, position)
 
     def run_in_pool(self, chunks: Iterable[Chunk], position: Callable[[], int]) -> Iterator:
-        context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-        pool = ProcessPoolExecutor(
-            self.workers, context, initializer=start, initargs=(asdict(self.plan), self.as_csv)
-        )
-        in_flight: deque[tuple[Future, int]] = deque()
+        """Each worker is a pool of one process, and each chunk is split between them by the
+        last digits of the row's phone number: however a number is written, it always goes to
+        the same worker, so each number is parsed by one worker only (numbers.py caches by
+        raw value and by number). The parts of a chunk come back as one chunk, in file order."""
+        context = pool_context()
+        pools = [
+            ProcessPoolExecutor(
+                1, context, initializer=start, initargs=(asdict(self.plan), self.as_csv)
+            )
+            for _ in range(self.workers)
+        ]
+        route = Router(self.plan.columns.get("phone"), self.workers)
+        in_flight: deque[tuple[list[Future], int]] = deque()
         try:
             for chunk in chunks:
-                in_flight.append((pool.submit(clean, chunk), position()))
-                if len(in_flight) > 2 * self.workers:
-                    future, read = in_flight.popleft()
-                    yield future.result(), read
+                parts = route(chunk)
+                futures = [
+                    pool.submit(clean, part)
+                    for pool, part in zip(pools, parts, strict=True)
+                    if part
+                ]
+                in_flight.append((futures, position()))
+                if len(in_flight) > 2:
+                    futures, read = in_flight.popleft()
+                    yield joined([future.result() for future in futures]), read
             while in_flight:
-                future, read = in_flight.popleft()
-                yield future.result(), read
+                futures, read = in_flight.popleft()
+                yield joined([future.result() for future in futures]), read
         finally:
-            pool.shutdown(cancel_futures=True)
+            for pool in pools:
+                pool.shutdown(cancel_futures=True)
+
+
+def pool_context() -> Any:
+    """Fork server workers that start with Django set up (preload.py), once per process."""
+    if os.name != "posix":
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["donorcall.donors.importing.preload"])
+    return context
+
+
+class Router:
+    """Splits a chunk into one part per worker by the last digits of the phone column (the
+    whole chunk to one worker, in turn, when no column is mapped to phone)."""
+
+    def __init__(self, column: int | None, workers: int):
+        self.column, self.workers, self.turn = column, workers, 0
+
+    def __call__(self, chunk: Chunk) -> list[Chunk]:
+        parts: list[Chunk] = [[] for _ in range(self.workers)]
+        if self.column is None:
+            self.turn = (self.turn + 1) % self.workers
+            parts[self.turn] = chunk
+            return parts
+        column = self.column
+        for row in chunk:
+            cells = row[1]
+            raw = cells[column] if column < len(cells) else ""
+            parts[hash(tail_digits(raw)) % self.workers].append(row)
+        return parts
+
+
+def tail_digits(raw: str, length: int = 6) -> str:
+    """The last digits of a raw number: the same however it is written."""
+    digits = [ch for ch in raw[-2 * length - 8 :] if ch.isdigit()]
+    return "".join(digits[-length:])
+
+
+def joined(parts: list[CleanChunk]) -> CleanChunk:
+    """One chunk from its workers' parts: the rows (their order does not matter to the staging
+    table, which keeps each row's line), and the bad rows in file order."""
+    if len(parts) == 1:
+        return parts[0]
+    payloads = [part.payload for part in parts]
+    payload: str | list[tuple] = (
+        "".join(p for p in payloads if isinstance(p, str))
+        if all(isinstance(p, str) for p in payloads)
+        else [row for p in payloads if isinstance(p, list) for row in p]
+    )
+    bad = sorted((problems for part in parts for problems in part.bad), key=lambda p: p[0].line)
+    return CleanChunk(
+        read=sum(part.read for part in parts),
+        good=sum(part.good for part in parts),
+        payload=payload,
+        bad=bad,
+        peak_rss_kib=max(part.peak_rss_kib for part in parts),
+    )

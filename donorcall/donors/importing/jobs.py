@@ -168,7 +168,8 @@ def claim_next_import() -> ImportJob | None:
         if job is None:
             return None
         job.status, job.started_at = ImportStatus.RUNNING, now()
-        job.save(update_fields=["status", "started_at"])
+        job.heartbeat_at = job.started_at
+        job.save(update_fields=["status", "started_at", "heartbeat_at"])
     return job
 
 

@@ -25,8 +25,10 @@ from donorcall.donors.models import Address, Donor, PhoneNumber
 from donorcall.lib.timezones import derive_zone_key
 
 from .fields import ImportField
+from .reader import ImportFileError
 
 CHUNK = 5000  # donors per round trip when their time zones are refreshed
+WORK_MEM = "64MB"
 
 # Which staged rows (s) add something to a donor that already existed (d).
 FLAG_EXISTING = """
@@ -93,40 +95,69 @@ MATCH_NEW_DONORS = """
     UPDATE import_staging AS s SET donor_id = d.id, created = true
     FROM donors_donor AS d WHERE s.donor_id IS NULL AND d.reference = s.reference
 """
+# PostgreSQL: the new donors' ids as the INSERT returns them, so a row whose reference another
+# writer took meanwhile (ON CONFLICT skipped it) is never mistaken for a donor this import
+# created. (SQLite has no writer but this transaction, and no INSERT inside WITH.)
+CREATE_DONORS = f"""
+    WITH new AS ({INSERT_DONORS} RETURNING id, reference)
+    UPDATE import_staging AS s SET donor_id = new.id, created = true
+    FROM new WHERE s.donor_id IS NULL AND s.reference = new.reference
+"""  # noqa: S608 -- only the constant above is formatted in
+LEFT_OUT = "SELECT COUNT(*) FROM import_staging WHERE donor_id IS NULL"
 # A new number is primary when the donor has no primary one; for a donor created by this
 # import that is the row's first number. ON CONFLICT: another writer got there first.
-INSERT_NUMBER = """
+# Two statements per kind of detail. A donor this import created is invisible to every other
+# transaction, so nothing can conflict with its details: a plain INSERT (ON CONFLICT costs a
+# speculative insertion per row, ~15% more). For a donor that existed, a new detail is primary
+# when the donor has no primary one, and ON CONFLICT covers another writer getting there first.
+NEW_NUMBERS = """
     INSERT INTO donors_phonenumber (donor_id, number, kind, is_primary, created_at,
       removed_reason)
-    SELECT s.donor_id, s.{column}, s.{column}_kind,
-      CASE WHEN s.created THEN {first} ELSE NOT EXISTS (
+    SELECT s.donor_id, s.{column}, s.{column}_kind, {first}, %(at)s, ''
+    FROM import_staging AS s WHERE s.created AND s.{column} IS NOT NULL {also}
+"""
+ADDED_NUMBERS = """
+    INSERT INTO donors_phonenumber (donor_id, number, kind, is_primary, created_at,
+      removed_reason)
+    SELECT s.donor_id, s.{column}, s.{column}_kind, NOT EXISTS (
         SELECT 1 FROM donors_phonenumber p
-        WHERE p.donor_id = s.donor_id AND p.is_primary AND p.removed_at IS NULL) END,
+        WHERE p.donor_id = s.donor_id AND p.is_primary AND p.removed_at IS NULL),
       %(at)s, ''
-    FROM import_staging AS s WHERE s.{column} IS NOT NULL AND (s.created OR s.add_{column})
+    FROM import_staging AS s WHERE NOT s.created AND s.add_{column}
     ON CONFLICT DO NOTHING
 """
-INSERT_EMAILS = """
+NEW_EMAILS = """
     INSERT INTO donors_emailaddress (donor_id, email, is_primary, created_at, removed_reason)
-    SELECT s.donor_id, s.email, CASE WHEN s.created THEN true ELSE NOT EXISTS (
+    SELECT s.donor_id, s.email, true, %(at)s, ''
+    FROM import_staging AS s WHERE s.created AND s.email IS NOT NULL
+"""
+ADDED_EMAILS = """
+    INSERT INTO donors_emailaddress (donor_id, email, is_primary, created_at, removed_reason)
+    SELECT s.donor_id, s.email, NOT EXISTS (
         SELECT 1 FROM donors_emailaddress e
-        WHERE e.donor_id = s.donor_id AND e.is_primary AND e.removed_at IS NULL) END,
+        WHERE e.donor_id = s.donor_id AND e.is_primary AND e.removed_at IS NULL),
       %(at)s, ''
-    FROM import_staging AS s WHERE s.email IS NOT NULL AND (s.created OR s.add_email)
+    FROM import_staging AS s WHERE NOT s.created AND s.add_email
     ON CONFLICT DO NOTHING
 """
-INSERT_ADDRESSES = """
+ADDRESS_VALUES = """s.donor_id, s.line1, COALESCE(s.line2, ''), COALESCE(s.city, ''),
+      COALESCE(s.region, ''), COALESCE(s.postcode, ''), s.country"""
+NEW_ADDRESSES = f"""
     INSERT INTO donors_address (donor_id, line1, line2, city, region, postcode, country,
       is_primary, created_at, removed_reason)
-    SELECT s.donor_id, s.line1, COALESCE(s.line2, ''), COALESCE(s.city, ''),
-      COALESCE(s.region, ''), COALESCE(s.postcode, ''), s.country,
-      CASE WHEN s.created THEN true ELSE NOT EXISTS (
+    SELECT {ADDRESS_VALUES}, true, %(at)s, ''
+    FROM import_staging AS s WHERE s.created AND s.line1 IS NOT NULL
+"""  # noqa: S608 -- only the constant above is formatted in
+ADDED_ADDRESSES = f"""
+    INSERT INTO donors_address (donor_id, line1, line2, city, region, postcode, country,
+      is_primary, created_at, removed_reason)
+    SELECT {ADDRESS_VALUES}, NOT EXISTS (
         SELECT 1 FROM donors_address a
-        WHERE a.donor_id = s.donor_id AND a.is_primary AND a.removed_at IS NULL) END,
+        WHERE a.donor_id = s.donor_id AND a.is_primary AND a.removed_at IS NULL),
       %(at)s, ''
-    FROM import_staging AS s WHERE s.line1 IS NOT NULL AND (s.created OR s.add_address)
+    FROM import_staging AS s WHERE NOT s.created AND s.add_address
     ON CONFLICT DO NOTHING
-"""
+"""  # noqa: S608 -- only the constant above is formatted in
 INSERT_GIFTS = """
     INSERT INTO giving_donation (donor_id, amount, currency, received_on, campaign, fund,
       method, status, gift_aid, gateway_reference, notes, created_at, created_by_id)
@@ -220,17 +251,53 @@ def execute(sql: str, params: dict[str, Any] | list[Any] | None = None) -> int:
 
 def merge(context: MergeContext) -> Counts:
     """Every statement of the merge, in order; the caller holds the transaction."""
-    flag_existing(context)
-    execute(UPDATE_DONORS, context.params())
-    execute(INSERT_DONORS, context.params())
-    execute(MATCH_NEW_DONORS)
-    add_contact_details(context)
+    tune()
+    existing = any_existing()
+    if existing:
+        flag_existing(context)
+        execute(UPDATE_DONORS, context.params())
+    create_donors(context)
+    add_contact_details(context, existing=existing)
     execute(INSERT_GIFTS, context.params())
     add_consent(context)
-    refresh_timezones(staged_ids(ZONES_TO_REFRESH))
-    refresh_queue(staged_ids(QUEUED_DONORS))
+    if existing:
+        refresh_timezones(staged_ids(ZONES_TO_REFRESH))
+        refresh_queue(staged_ids(QUEUED_DONORS))
     execute(INSERT_HISTORY.format(changed=context.changed), history_params(context))
     return count(context)
+
+
+def create_donors(context: MergeContext) -> None:
+    if connection.vendor != "postgresql":
+        execute(INSERT_DONORS, context.params())
+        execute(MATCH_NEW_DONORS)
+        return
+    execute(CREATE_DONORS, context.params())
+    with connection.cursor() as cursor:
+        cursor.execute(LEFT_OUT)
+        (taken,) = cursor.fetchone()
+    if taken:
+        raise ImportFileError(
+            f"{taken:,} of the file's new references were given to donors added by someone "
+            "else while the import ran. Import the file again: those rows will update them."
+        )
+
+
+def tune() -> None:
+    """PostgreSQL: memory for this transaction's joins and sorts over the whole file (the
+    default 4 MB spills a 100k-row hash or sort to disk). ``SET LOCAL`` ends with the
+    transaction; it is one session's, so it does not multiply with the dialler's."""
+    if connection.vendor == "postgresql":
+        execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+
+
+def any_existing() -> bool:
+    """Whether a staged row updates a donor who was there before the import (the checks have
+    matched them): a file of new donors needs none of the statements about existing ones."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM import_staging WHERE donor_id IS NOT NULL)")
+        (found,) = cursor.fetchone()
+    return bool(found)
 
 
 def flag_existing(context: MergeContext) -> None:
@@ -239,11 +306,24 @@ def flag_existing(context: MergeContext) -> None:
         execute(FLAG_CONSENT.format(n=n), [consent.channel, consent.purpose_id])
 
 
-def add_contact_details(context: MergeContext) -> None:
-    execute(INSERT_NUMBER.format(column="phone", first="true"), context.params())
-    execute(INSERT_NUMBER.format(column="mobile", first="s.phone IS NULL"), context.params())
-    execute(INSERT_EMAILS, context.params())
-    execute(INSERT_ADDRESSES, context.params())
+def add_contact_details(context: MergeContext, *, existing: bool) -> None:
+    """The first number is primary; a mobile the same as the phone is one number."""
+    params = context.params()
+    execute(NEW_NUMBERS.format(column="phone", first="true", also=""), params)
+    mobile = NEW_NUMBERS.format(
+        column="mobile", first="s.phone IS NULL", also="AND s.mobile IS DISTINCT FROM s.phone"
+    )
+    execute(mobile, params)
+    execute(NEW_EMAILS, params)
+    execute(NEW_ADDRESSES, params)
+    if existing:
+        for statement in (
+            ADDED_NUMBERS.format(column="phone"),
+            ADDED_NUMBERS.format(column="mobile"),
+            ADDED_EMAILS,
+            ADDED_ADDRESSES,
+        ):
+            execute(statement, params)
 
 
 def add_consent(context: MergeContext) -> None:

@@ -23,7 +23,7 @@ from donorcall.giving.models import PaymentMethod
 from donorcall.lib.cards import contains_card_number
 from donorcall.lib.errors import InvalidInput
 from donorcall.lib.phone import ParsedNumber
-from donorcall.lib.timezones import derive_zone_key
+from donorcall.lib.timezones import derive_zone_key, zones_for_address
 
 from .fields import ImportField
 
@@ -189,6 +189,8 @@ class RowCleaner:
         self.numbers = numbers
         self.dates: dict[str, date | None] = {}
         self.zones: dict[tuple, str | None] = {}
+        self.places: dict[tuple[str, str], bool] = {}
+        self.gifts: dict[tuple, tuple] = {}
         self.mapped = list(plan.columns.items())
         self.today = today()
 
@@ -300,14 +302,21 @@ class RowCleaner:
 
     def zone(self, address: tuple[str | None, ...], numbers: list[str]) -> str | None:
         """A new donor's zone, as ``refresh_timezone`` derives it: the address (country,
-        region), then the numbers, primary first."""
+        region), then the numbers, primary first. An address in one zone decides alone
+        (``derive_zone_key`` asks the numbers only to narrow an address's choice, or without
+        one), so the numbers are left out of the cache key and its entries are shared."""
         place = (address[5] or "", address[3] or "") if address[0] else None
-        key = (place, *numbers)
+        key = (place,) if place and self.single_zone(place) else (place, *numbers)
         if key not in self.zones:
             if len(self.zones) >= CACHE_LIMIT:
                 self.zones.clear()
             self.zones[key] = derive_zone_key(place, numbers)
         return self.zones[key]
+
+    def single_zone(self, place: tuple[str, str]) -> bool:
+        if place not in self.places:
+            self.places[place] = len(zones_for_address(*place)) == 1
+        return self.places[place]
 
     def flag(self, values: dict[str, str], key: str) -> bool | None:
         raw = values.get(key, "").lower()
@@ -361,15 +370,44 @@ class RowCleaner:
         if method and method not in METHOD_WORDS:
             options = ", ".join(label.lower() for label in PaymentMethod.labels)
             raise RowError("last_gift_method", f"choose one of: {options}")
+        given = (
+            amount,
+            values.get("last_gift_currency") or DEFAULT_CURRENCY,
+            self.day(values, "last_gift_date"),
+            METHOD_WORDS.get(method, PaymentMethod.OTHER),
+            bool(self.flag(values, "gift_aid")),
+            values.get("gift_notes", ""),
+        )
+        if given not in self.gifts:
+            if len(self.gifts) >= CACHE_LIMIT:
+                self.gifts.clear()
+            self.gifts[given] = self.clean_gift(*given)
+        return self.gifts[given]
+
+    def clean_gift(
+        self,
+        amount: str,
+        currency: str,
+        received_on: date | None,
+        method: str,
+        gift_aid: bool,
+        notes: str,
+    ) -> tuple:
+        """``clean_donation``, whose result ``gift`` caches by its inputs: a file's gifts
+        repeat (the same amounts on the same days). A bad gift is not cached."""
         details = DonationDetails(
             amount=amount,
-            currency=values.get("last_gift_currency") or DEFAULT_CURRENCY,
-            received_on=self.day(values, "last_gift_date"),
-            method=METHOD_WORDS.get(method, PaymentMethod.OTHER),
-            gift_aid=bool(self.flag(values, "gift_aid")),
-            notes=values.get("gift_notes", ""),
+            currency=currency,
+            received_on=received_on,
+            method=method,
+            gift_aid=gift_aid,
+            notes=notes,
         )
-        gift = self.clean_gift(details)
+        try:
+            gift = clean_donation(details)
+        except InvalidInput as error:
+            key = GIFT_KEYS.get(error.field or "", "last_gift_amount")
+            raise RowError(key, lower_first(error.message)) from None
         return (
             gift.amount,
             gift.received_on,
@@ -378,13 +416,6 @@ class RowCleaner:
             gift.gift_aid,
             gift.notes or None,
         )
-
-    def clean_gift(self, details: DonationDetails) -> DonationDetails:
-        try:
-            return clean_donation(details)
-        except InvalidInput as error:
-            key = GIFT_KEYS.get(error.field or "", "last_gift_amount")
-            raise RowError(key, lower_first(error.message)) from None
 
     def consents(self, values: dict[str, str]) -> list[str | None]:
         found = []
@@ -404,6 +435,8 @@ GIFT_KEYS = {
     "notes": "gift_notes",
     "gateway_reference": "last_gift_method",
 }
+
+
 DAY_FIRST = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 MONTH_FIRST = ("%m/%d/%Y", "%m-%d-%Y")
 

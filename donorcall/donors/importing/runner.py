@@ -2,9 +2,10 @@
 
 The file is read in chunks of rows; a big file's chunks are cleaned by a pool of processes
 (cleaning.py) while this one reads ahead and copies the cleaned chunks into the staging table.
-The checks and the merge then run in one transaction: all or nothing by default, or the valid rows
-only when the job asks for it. Progress is saved on the job about twice a second, for the
-page's progress bar; the command line passes a callback for its own.
+The checks, the merge and the job's outcome then run in one transaction: all or nothing by
+default, or the valid rows only when the job asks for it. Progress is saved on the job about
+twice a second, for the page's progress bar and as the runner's sign of life (stalls.py); the
+command line passes a callback for its own.
 """
 
 import logging
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from donorcall.donors.models import ImportJob, ImportMode, ImportStatus
 from donorcall.lib.clock import now
@@ -31,6 +32,7 @@ from .reader import CsvSource, ImportFileError
 from .report import Report
 from .rows import Plan
 from .staging import Staging
+from .stalls import holding_lock
 
 log = logging.getLogger("donorcall.import")
 
@@ -77,12 +79,11 @@ class ImportRun:
     def run(self) -> ImportJob:
         started = time.perf_counter()
         try:
-            start(self.job)
-            status, counts = self.import_file()
+            with holding_lock(self.job):
+                start(self.job)
+                self.import_file()
         except Exception as error:
             failed(self.job, error)
-        else:
-            finish(self.job, status, counts, self.report)
         finally:
             forget_upload(self.job)
             self.timings["total"] = time.perf_counter() - started
@@ -90,14 +91,14 @@ class ImportRun:
                 self.progress(self.job)
         return self.job
 
-    def import_file(self) -> tuple[str, Counts]:
+    def import_file(self) -> None:
         with CsvSource(self.job.stored_path) as source:
             plan = self.plan(source.headers)
             staging = Staging(len(plan.consents))
             try:
                 self.timed("stage", staging.create)
                 self.stream(source, plan, staging)
-                return self.timed("merge", lambda: self.check_and_merge(plan, staging))
+                self.timed("merge", lambda: self.check_and_merge(plan, staging))
             finally:
                 staging.drop()
 
@@ -122,19 +123,20 @@ class ImportRun:
             self.job.processed_bytes = position
             self.tell()
 
-    def check_and_merge(self, plan: Plan, staging: Staging) -> tuple[str, Counts]:
-        """Index and analyse the loaded rows (once, now that they are all in), then the checks
-        and the merge in one transaction."""
+    def check_and_merge(self, plan: Plan, staging: Staging) -> None:
+        """Index and analyse the loaded rows (once, now that they are all in), then the checks,
+        the merge and the job's outcome in one transaction: a job that still says "running"
+        has written nothing (stalls.py)."""
         self.job.message = "Checking the rows against the database and saving them"
         self.tell(force=True)
         context = MergeContext(self.job.pk, self.job.created_by_id, now(), plan.consents)
         with transaction.atomic():
-            relax_durability()
             staging.prepare()
             check_staged(plan, self.report)
             if self.report.bad_rows and self.job.mode == ImportMode.ALL_OR_NOTHING:
-                return ImportStatus.REJECTED, Counts()
-            return ImportStatus.DONE, merge(context)
+                finish(self.job, ImportStatus.REJECTED, Counts(), self.report)
+            else:
+                finish(self.job, ImportStatus.DONE, merge(context), self.report)
 
     def timed(self, phase: str, step: Callable[[], T]) -> T:
         began = time.perf_counter()
@@ -150,26 +152,11 @@ class ImportRun:
         moment = time.monotonic()
         if force or moment - self.saved_at >= SAVE_EVERY:
             self.saved_at = moment
-            fields = ["processed_bytes", "rows_read", "message"]
+            self.job.heartbeat_at = now()
+            fields = ["processed_bytes", "rows_read", "message", "heartbeat_at"]
             ImportJob.objects.filter(pk=self.job.pk).update(
                 **{name: getattr(self.job, name) for name in fields}
             )
-
-
-def relax_durability() -> None:
-    """PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk.
-
-    Safe here: a server crash in the moment after the commit can lose only this import's
-    transaction, never corrupt anything (PostgreSQL replays the log to a consistent point),
-    and the job can never say DONE without its rows: ``finish`` saves the job in a later,
-    normally committed transaction, whose flush takes the import's commit record with it.
-    A lost import leaves its job unfinished, and the file can be imported again; importing
-    the same file twice changes nothing the second time. ``SET LOCAL`` ends with the
-    transaction, so nothing else on the connection is affected.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def run_import(
@@ -189,6 +176,7 @@ def start(job: ImportJob) -> None:
     job.total_bytes = Path(job.stored_path).stat().st_size
     job.processed_bytes = job.rows_read = 0
     job.message = "Reading the file"
+    job.heartbeat_at = now()
     job.save(
         update_fields=[
             "status",
@@ -197,6 +185,7 @@ def start(job: ImportJob) -> None:
             "processed_bytes",
             "rows_read",
             "message",
+            "heartbeat_at",
         ]
     )
 
