@@ -93,8 +93,9 @@ def claim_next_donor(
     (``eligibility.lock_donors``), so nobody waits in a cycle.
 
     SQLite (``sqlite_claim_sql``): an UPDATE takes the database's write lock when it starts,
-    so claims run one at a time; one UPDATE picks the ranked head and, over the donor's open
-    rows, leases that one and holds the others. Nothing to skip.
+    so claims run one at a time; one UPDATE picks the best row (class by class, stopping at
+    the first class with a due row) and, over the donor's open rows, leases that one and
+    holds the others. Nothing to skip.
     """
     at = now or clock_now()
     live = [campaign for campaign in campaigns if campaign.is_running(at)]
@@ -277,53 +278,63 @@ LEASE_TOKEN = QueueEntry._meta.get_field("lease_token")
 
 
 def sqlite_claim_sql(plan: Plan) -> str:
-    """One UPDATE over the picked donor's open rows: the ranked head (UNION ALL of LIMIT 1
-    subqueries, one per branch) is leased, the donor's other open rows are held. Campaign ids
-    and priorities are our integers, written in; zone keys are parameters. Written with the
-    sqlite3 module's own ``:name`` placeholders, once per plan (``sqlite_cursor``)."""
-    ranked = " UNION ALL ".join(
-        f"SELECT * FROM ({arm} ORDER BY q.due_at, q.id LIMIT 1)"  # noqa: S608 -- our fragments only
-        for arm in sqlite_arms(plan)
-    )
+    """One ``UPDATE … FROM`` over the picked donor's open rows: the picked row is leased, the
+    donor's other open rows are held. Campaign ids and priorities are our integers, written
+    in; zone keys are parameters. Written with the sqlite3 module's own ``:name``
+    placeholders, once per plan (``sqlite_cursor``).
+
+    The pick is ``COALESCE`` over the priority classes, best first (``sqlite_classes``):
+    SQLite evaluates its arguments lazily, so a claim stops at the first class that has a due
+    row and never descends the branches of the classes after it. ``UPDATE … FROM`` joins the
+    picked row instead of reading a CTE through a scalar subquery per column (~10% less
+    time per statement, measured against that form)."""
+    classes = sqlite_classes(plan)
+    best = classes[0] if len(classes) == 1 else f"COALESCE({', '.join(classes)})"
     expiry = " ".join(f"WHEN {int(c)} THEN :expiry{int(c)}" for c, _ in plan.timeouts)
-    picked = "id = (SELECT id FROM pick)"
+    picked = "q.id = pick.id"
     return (
-        f"WITH pick AS MATERIALIZED (SELECT id, donor_id FROM ({ranked}) "  # noqa: S608 -- our fragments only; values are parameters
-        "ORDER BY p, due_at, id LIMIT 1) "
-        "UPDATE campaigns_queueentry SET "
+        "UPDATE campaigns_queueentry AS q SET "  # noqa: S608 -- our fragments only; values are parameters
         f"state = CASE WHEN {picked} THEN 'leased' ELSE 'held' END, "
-        f"lease_holder_id = CASE WHEN {picked} THEN :agent ELSE lease_holder_id END, "
-        f"lease_token = CASE WHEN {picked} THEN :token ELSE lease_token END, "
-        f"leased_at = CASE WHEN {picked} THEN :at ELSE leased_at END, "
-        f"lease_expires_at = CASE WHEN {picked} THEN (CASE campaign_id {expiry} END) "
-        "ELSE lease_expires_at END "
-        "WHERE donor_id = (SELECT donor_id FROM pick) AND state = 'open' "
+        f"lease_holder_id = CASE WHEN {picked} THEN :agent ELSE q.lease_holder_id END, "
+        f"lease_token = CASE WHEN {picked} THEN :token ELSE q.lease_token END, "
+        f"leased_at = CASE WHEN {picked} THEN :at ELSE q.leased_at END, "
+        f"lease_expires_at = CASE WHEN {picked} THEN (CASE q.campaign_id {expiry} END) "
+        "ELSE q.lease_expires_at END "
+        f"FROM (SELECT id, donor_id FROM campaigns_queueentry WHERE id = {best}) AS pick "
+        "WHERE q.donor_id = pick.donor_id AND q.state = 'open' "
         "RETURNING id, campaign_id, donor_id, state"
     )
 
 
-def sqlite_arms(plan: Plan) -> list[str]:
-    """One WHERE per branch: own appointments (the agent's, in every campaign and appointment
-    zone), then one (campaign, zone key, priority) each, the claim index's columns in order.
-    One arm per (campaign, zone key) with the priorities as an IN list was tried: fewer arms,
-    but SQLite builds a table for each IN list on every run, and the ranking took 1.5 × as
-    long (29 µs against 19 µs for eleven arms)."""
-    arms = []
+def sqlite_classes(plan: Plan) -> list[str]:
+    """One scalar subquery per priority class, best class first: the id of the class's
+    earliest due row (due_at, then id), or NULL. Own appointments are one arm (the agent's,
+    in every campaign and appointment zone); every other class is a ``UNION ALL`` of its
+    branches, one (campaign, zone key, priority) each, the claim index's columns in order.
+    Each branch yields its rows in (due_at, id) order straight from the index, so SQLite
+    merges the branches (``MERGE (UNION ALL)`` in the query plan) and stops at the first row:
+    no sort and no temporary table. Ranking every branch's head row and sorting them, the
+    first form, took ~1.5 × as long. One arm per (campaign, zone key) with the priorities as
+    an ``IN`` list was slower still: SQLite builds a table for each ``IN`` list on every run."""
+    arms: dict[int, list[str]] = {}
     if plan.own_keys:
         campaigns = ", ".join(str(int(c)) for c in plan.own_campaigns)
         zones = ", ".join(f":own{n}" for n in range(len(plan.own_keys)))
-        arms.append(
-            "SELECT 1 AS p, q.due_at, q.id, q.donor_id FROM campaigns_queueentry q "  # noqa: S608 -- our integers and placeholders only
+        arms[Priority.OWN_APPOINTMENT] = [
+            "SELECT q.due_at AS due_at, q.id AS id FROM campaigns_queueentry q "  # noqa: S608 -- our integers and placeholders only
             "WHERE q.owner_id = :agent AND q.priority = 1 "
             f"AND q.campaign_id IN ({campaigns}) AND q.zone_key IN ({zones}) AND {SQLITE_OPEN_ROW}"
-        )
+        ]
     for n, (campaign_id, _, priority) in enumerate(plan.branches):
-        arms.append(
-            f"SELECT {int(priority)} AS p, q.due_at, q.id, q.donor_id FROM campaigns_queueentry q "  # noqa: S608 -- our integers and placeholders only
+        arms.setdefault(int(priority), []).append(
+            "SELECT q.due_at AS due_at, q.id AS id FROM campaigns_queueentry q "  # noqa: S608 -- our integers and placeholders only
             f"WHERE q.campaign_id = {int(campaign_id)} AND q.zone_key = :z{n} "
             f"AND q.priority = {int(priority)} AND {SQLITE_OPEN_ROW}"
         )
-    return arms
+    return [
+        f"(SELECT id FROM ({' UNION ALL '.join(arms[p])} ORDER BY 1, 2 LIMIT 1))"  # noqa: S608 -- our fragments only
+        for p in sorted(arms)
+    ]
 
 
 def sqlite_plan_params(plan: Plan) -> dict[str, Any]:
