@@ -502,8 +502,7 @@ def like_django(path: Path) -> sqlite3.Connection:
     UPDATE is one transaction as in the full claim, and the same pragmas, run from the same
     ``init_command`` so that B7 cannot drift from the app's settings. ``synchronous`` is per
     connection, and the default (FULL) made every B7 commit wait for an fsync that the full
-    claim's connection (NORMAL) does not; ``cache_size`` and ``mmap_size`` are per connection
-    too."""
+    claim's connection (NORMAL) does not; ``cache_size`` is per connection too."""
     from donorcall.settings import sqlite_database
 
     options = sqlite_database(path)["OPTIONS"]
