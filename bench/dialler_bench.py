@@ -562,12 +562,15 @@ def t7_sqlite(raw: sqlite3.Connection, rows: int) -> dict:
 
 def like_django(path: Path) -> sqlite3.Connection:
     """A raw connection set up as Django's is (settings.sqlite_database): autocommit, so one
-    UPDATE is one transaction as in the full claim, and the same pragmas. The file is in WAL
-    mode already; ``synchronous`` is per connection, and the default (FULL) made every B7
-    commit wait for an fsync that the full claim's connection (NORMAL) does not."""
-    raw = sqlite3.connect(path, isolation_level=None, timeout=20)
-    raw.execute("PRAGMA synchronous=NORMAL")
-    raw.execute("PRAGMA foreign_keys=ON")
+    UPDATE is one transaction as in the full claim, and the same pragmas, run from the same
+    ``init_command`` so that B7 cannot drift from the app's settings. ``synchronous`` is per
+    connection, and the default (FULL) made every B7 commit wait for an fsync that the full
+    claim's connection (NORMAL) does not; ``cache_size`` is per connection too."""
+    from donorcall.settings import sqlite_database
+
+    options = sqlite_database(path)["OPTIONS"]
+    raw = sqlite3.connect(path, isolation_level=None, timeout=options["timeout"])
+    raw.executescript(options["init_command"])
     return raw
 
 

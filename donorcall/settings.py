@@ -74,7 +74,11 @@ def sqlite_database(path: Path | None) -> dict:
 
     WAL lets readers run during a write; IMMEDIATE takes the write lock when a transaction
     starts, so two writers queue on the busy timeout instead of failing with "database is
-    locked" half-way through.
+    locked" half-way through. A 64 MiB page cache per connection (SQLite's default is 2 MB,
+    filled only as pages are read): a queue of millions of rows has more index and table
+    interior pages than 2 MB holds, so each claim read some of them again from the operating
+    system (T7, docs/benchmarks.md). bench/dialler_bench.py runs B7 with this same
+    ``init_command``.
     """
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -83,7 +87,8 @@ def sqlite_database(path: Path | None) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                "PRAGMA cache_size=-65536;"
             ),
         },
     }

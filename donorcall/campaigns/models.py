@@ -1,7 +1,7 @@
 """Campaigns, teams, and the lists administrators keep: skip, break and ended reasons, and
 dispositions. The campaign queue and the claim (the dialler) build on these."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import models
@@ -167,9 +167,13 @@ class Campaign(models.Model):
     def is_running(self, at: datetime) -> bool:
         """Active, and ``at`` falls within its start and end dates (inclusive) in the
         organisation's time zone. Only a running campaign hands out donors."""
+        return self.is_running_on(timezone.localdate(at))
+
+    def is_running_on(self, today: date) -> bool:
+        """``is_running`` for a day already known in the organisation's zone (the claim
+        works it out once a second, not once per campaign and claim)."""
         if self.status != CampaignStatus.ACTIVE:
             return False
-        today = timezone.localdate(at)
         if self.starts_on and today < self.starts_on:
             return False
         return not (self.ends_on and today > self.ends_on)

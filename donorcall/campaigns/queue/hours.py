@@ -62,7 +62,12 @@ def country_of(zone_name: str) -> str:
 
 
 def campaign_window(campaign) -> Window:
-    return Window(campaign.calling_starts, campaign.calling_ends, frozenset(campaign.calling_days))
+    return window_of(campaign.calling_starts, campaign.calling_ends, campaign.calling_days)
+
+
+def window_of(starts: time, ends: time | None, days: Iterable[int]) -> Window:
+    """A campaign's window from its calling hours and days."""
+    return Window(starts, ends, frozenset(days))
 
 
 def within_ceiling(window: Window, zone_name: str) -> Window:
