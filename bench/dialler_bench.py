@@ -164,12 +164,6 @@ def copy_rows(raw, table: str, columns: tuple[str, ...], rows) -> None:
             copy.write_row(row)
 
 
-REOPEN = (
-    "UPDATE campaigns_queueentry SET state = 'open', lease_holder_id = NULL, lease_token = NULL, "
-    "leased_at = NULL, lease_expires_at = NULL WHERE campaign_id = %s AND state = 'leased'"
-)
-
-
 def make_g1_agents():
     from donorcall.staff.models import User
 
@@ -199,18 +193,6 @@ def t7_figure(small: list[list[float]], large: list[list[float]], rows: int) -> 
             "p99_large_ms": round(p99(every_large) * 1000, 4)}  # fmt: skip
 
 
-def claim_latencies(campaign, agent) -> list[list[float]]:
-    """LATENCY_CLAIMS claims in four rounds with short pauses between them, so that a burst
-    of other work on the machine spoils one round, not the figure (T7 takes the best)."""
-    work = full_claim(campaign, [agent])
-    latencies(work, 300)  # warm the cache and the prepared statement
-    rounds = []
-    for _ in range(4):
-        rounds.append(latencies(work, LATENCY_CLAIMS // 4))
-        time.sleep(0.5)
-    return rounds
-
-
 def g1_postgres(rows: int) -> dict:
     from django.db import connection, connections
 
@@ -238,22 +220,41 @@ def g1_postgres(rows: int) -> dict:
 
 
 def t7_postgres(rows: int) -> dict:
-    """The claim's latency on a queue of ``rows`` rows and on one of ``10 × rows``, each in its
-    own scratch database held by its own process (``--t7-worker``). Their rounds alternate,
-    so both sizes see the same background load: measured one after the other, minutes apart,
-    the two p50s differed more by what else the machine was doing than by the queue's size."""
+    """T7 on PostgreSQL: each queue in its own scratch database (``t7_interleaved``)."""
     import psycopg
 
     admin = psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True)
+    try:
+        for name in (T7_SMALL, T7_LARGE):
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")
+            admin.execute(f"CREATE DATABASE {name}")
+        return t7_interleaved({name: f"{PG_SERVER}/{name}" for name in (T7_SMALL, T7_LARGE)}, rows)
+    finally:
+        for name in (T7_SMALL, T7_LARGE):
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
+
+
+def t7_sqlite(rows: int) -> dict:
+    """T7 on SQLite: each queue in its own database file (``t7_interleaved``)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        files = {name: f"sqlite:///{scratch}/{name}.sqlite3" for name in (T7_SMALL, T7_LARGE)}
+        return t7_interleaved(files, rows)
+
+
+def t7_interleaved(urls: dict[str, str], rows: int) -> dict:
+    """The claim's latency on a queue of ``rows`` rows (``urls[T7_SMALL]``) and on one of
+    ``10 × rows`` (``urls[T7_LARGE]``), each database held by its own process
+    (``--t7-worker``). Their rounds alternate, so both sizes see the same background load:
+    measured one after the other, minutes apart, the two p50s differed more by what else the
+    machine was doing than by the queue's size."""
     workers: dict[str, subprocess.Popen] = {}
     try:
         for name, count in ((T7_SMALL, rows), (T7_LARGE, 10 * rows)):
-            admin.execute(f"DROP DATABASE IF EXISTS {name}")
-            admin.execute(f"CREATE DATABASE {name}")
-            migrate(f"{PG_SERVER}/{name}")
+            migrate(urls[name])
             workers[name] = subprocess.Popen(
-                [sys.executable, __file__, "--t7-worker", f"{PG_SERVER}/{name}", "--rows",
-                 str(count)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                [sys.executable, __file__, "--t7-worker", urls[name], "--rows", str(count)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             )  # fmt: skip
             ask(workers[name], "load")  # one at a time: loading is not what is measured
         for name in workers:  # the large load pushed the small queue out of the caches
@@ -267,9 +268,6 @@ def t7_postgres(rows: int) -> dict:
         for worker in workers.values():
             worker.kill()
             worker.wait()
-        for name in (T7_SMALL, T7_LARGE):
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.close()
 
 
 def ask(worker: subprocess.Popen, command: str) -> list[float]:
@@ -295,19 +293,35 @@ def t7_worker(url: str, rows: int) -> None:
     for command in sys.stdin:
         if command.strip() == "load":
             started = time.perf_counter()
-            with connection.cursor() as cursor:
-                raw = cursor.cursor
-                copy_rows(raw, "donors_donor", DONOR_COLUMNS, donor_rows(T7_FIRST_DONOR, rows))
-                copy_rows(raw, "campaigns_queueentry", QUEUE_COLUMNS,
-                          queue_rows("normal", campaign.pk, T7_FIRST_DONOR, rows))  # fmt: skip
-                raw.execute(ZONES_SQL)
-                raw.execute("VACUUM ANALYZE campaigns_queueentry")
-                raw.execute("VACUUM ANALYZE donors_donor")
+            if connection.vendor == "sqlite":
+                load_t7_sqlite(Path(connection.settings_dict["NAME"]), campaign.pk, rows)
+            else:
+                with connection.cursor() as cursor:
+                    raw = cursor.cursor
+                    copy_rows(raw, "donors_donor", DONOR_COLUMNS,
+                              donor_rows(T7_FIRST_DONOR, rows))  # fmt: skip
+                    copy_rows(raw, "campaigns_queueentry", QUEUE_COLUMNS,
+                              queue_rows("normal", campaign.pk, T7_FIRST_DONOR, rows))  # fmt: skip
+                    raw.execute(ZONES_SQL)
+                    raw.execute("VACUUM ANALYZE campaigns_queueentry")
+                    raw.execute("VACUUM ANALYZE donors_donor")
             log(f"T7: {rows} queue rows loaded in {time.perf_counter() - started:.1f}s")
             latencies(work, 300)  # the cache and the prepared statement
             print("[]", flush=True)
         else:
             print(json.dumps(latencies(work, LATENCY_CLAIMS // 4)), flush=True)
+
+
+def load_t7_sqlite(path: Path, campaign_id: int, rows: int) -> None:
+    raw = sqlite3.connect(path)
+    sqlite_insert(raw, "donors_donor", DONOR_COLUMNS, donor_rows(T7_FIRST_DONOR, rows))
+    sqlite_insert(raw, "campaigns_queueentry", QUEUE_COLUMNS,
+                  queue_rows("normal", campaign_id, T7_FIRST_DONOR, rows))  # fmt: skip
+    raw.execute("INSERT OR IGNORE INTO campaigns_queuezone (key) "
+                "SELECT DISTINCT zone_key FROM campaigns_queueentry")  # fmt: skip
+    raw.commit()
+    raw.execute("ANALYZE")
+    raw.close()
 
 
 ZONES_SQL = (
@@ -525,7 +539,7 @@ def bench_sqlite(rows: int) -> dict:
         raw.commit()
         figures = measure_sqlite(raw, like_django(path), campaigns, agents[0])
         figures["G1_sqlite"] = g1_sqlite(raw, rows)
-        figures["T7_sqlite"] = t7_sqlite(raw, rows)
+        figures["T7_sqlite"] = t7_sqlite(rows)
         raw.close()
         return figures
 
@@ -542,22 +556,6 @@ def g1_sqlite(raw: sqlite3.Connection, rows: int) -> dict:
     sqlite_insert(raw, "campaigns_queueentry", QUEUE_COLUMNS,
                   g1_queue_rows(first.pk, second.pk, G1_FIRST_DONOR, donors))  # fmt: skip
     return g1_figure([first, second], donors)
-
-
-def t7_sqlite(raw: sqlite3.Connection, rows: int) -> dict:
-    from donorcall.staff.models import User
-
-    campaign, agent = make_campaign("T7"), User.objects.create(username="t7agent")
-    measured = []
-    for first, count in ((T7_FIRST_DONOR, rows), (T7_FIRST_DONOR + rows, 9 * rows)):
-        started = time.perf_counter()
-        raw.execute(REOPEN.replace("%s", "?"), (campaign.pk,))
-        sqlite_insert(raw, "donors_donor", DONOR_COLUMNS, donor_rows(first, count))
-        sqlite_insert(raw, "campaigns_queueentry", QUEUE_COLUMNS,
-                      queue_rows("normal", campaign.pk, first, count))  # fmt: skip
-        log(f"T7: {count} rows added in {time.perf_counter() - started:.1f}s")
-        measured.append(claim_latencies(campaign, agent))
-    return t7_figure(measured[0], measured[1], rows)
 
 
 def like_django(path: Path) -> sqlite3.Connection:
