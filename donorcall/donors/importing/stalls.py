@@ -79,8 +79,8 @@ def quiet_jobs(cutoff: datetime) -> QuerySet[ImportJob]:
 def fail_stalled_imports() -> bool:
     """The worker's step: fail the running imports whose runner has stopped."""
     cutoff = now() - STALLED_AFTER
-    failed = [pk for pk in quiet_jobs(cutoff).values_list("pk", flat=True)[:BATCH]]
-    return sum(fail_if_stalled(pk, cutoff) for pk in failed) > 0
+    quiet = list(quiet_jobs(cutoff).values_list("pk", flat=True)[:BATCH])
+    return sum(fail_if_stalled(pk, cutoff) for pk in quiet) > 0
 
 
 def fail_if_stalled(pk: int, cutoff: datetime) -> bool:
