@@ -86,7 +86,7 @@ def test_sqlite_claim_merges_the_branches_from_the_index_without_sorting(agent):
     first, second = make_campaign("First"), make_campaign("Second")
     donor_on(first, second)
     plan = plan_for([first, second], NOW)
-    params = {**plan.sqlite_params, "agent": agent.pk, "at": "x", "token": "x"}
+    params = {"agent": agent.pk, "at": "x", "token": "x"}
     params |= {name: "x" for name, _ in plan.sqlite_expiries}
     with connection.cursor() as cursor:
         steps = [row[3] for row in cursor.connection.execute(
@@ -94,6 +94,22 @@ def test_sqlite_claim_merges_the_branches_from_the_index_without_sorting(agent):
         )]  # fmt: skip
     assert any("MERGE (UNION ALL)" in step for step in steps)
     assert not [step for step in steps if "TEMP B-TREE" in step or step.startswith("SCAN q")]
+
+
+def test_zone_keys_written_into_the_sqlite_claim_read_back_unchanged():
+    """The SQLite claim writes zone keys into its text as literals (not parameters)."""
+    from django.db import connection
+
+    from donorcall.campaigns.queue.claim import sqlite_text
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite statement")
+    keys = ["Europe/London", "O'Brien''s zone", "'", "a\\b \"c\" -- d; /* e */"]
+    with connection.cursor() as cursor:
+        for key in keys:
+            assert cursor.connection.execute(f"SELECT {sqlite_text(key)}").fetchone() == (key,)
+    with pytest.raises(ValueError, match="NUL"):
+        sqlite_text("Europe/\x00London")
 
 
 def test_an_sqlite_error_in_the_claim_comes_out_as_djangos(agent):
