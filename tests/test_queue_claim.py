@@ -104,7 +104,7 @@ def test_zone_keys_written_into_the_sqlite_claim_read_back_unchanged():
 
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite statement")
-    keys = ["Europe/London", "O'Brien''s zone", "'", "a\\b \"c\" -- d; /* e */"]
+    keys = ["Europe/London", "O'Brien''s zone", "'", 'a\\b "c" -- d; /* e */']
     with connection.cursor() as cursor:
         for key in keys:
             assert cursor.connection.execute(f"SELECT {sqlite_text(key)}").fetchone() == (key,)
