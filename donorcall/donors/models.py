@@ -236,7 +236,11 @@ class ConsentSource(models.TextChoices):
 class ConsentEvent(models.Model):
     """One grant or withdrawal: append-only, never edited or deleted (COMPLIANCE.md)."""
 
-    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="consent_events")
+    # No index of its own: consent_latest_idx leads with the donor, so a second one
+    # would only be written with every row.
+    donor = models.ForeignKey(
+        Donor, on_delete=models.PROTECT, related_name="consent_events", db_index=False
+    )
     channel = models.CharField(max_length=8, choices=Channel)
     purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=ConsentStatus)
@@ -264,7 +268,11 @@ class ConsentState(models.Model):
     action that appends it, so the dialler filters on one indexed row instead of scanning the
     history for the newest event."""
 
-    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, related_name="consents")
+    # No index of its own: consent_state_unique leads with the donor, so a second one
+    # would only be written with every row.
+    donor = models.ForeignKey(
+        Donor, on_delete=models.CASCADE, related_name="consents", db_index=False
+    )
     channel = models.CharField(max_length=8, choices=Channel)
     purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=ConsentStatus)
@@ -377,7 +385,11 @@ class DonorEvent(models.Model):
     removed: Wrong number", not the number), so erasing a donor leaves no personal data here.
     """
 
-    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: donor_event_idx leads with the donor, so a second one
+    # would only be written with every row.
+    donor = models.ForeignKey(
+        Donor, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(max_length=40)
     summary = models.CharField(max_length=300)
     at = models.DateTimeField()
