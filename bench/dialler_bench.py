@@ -320,7 +320,7 @@ def load_t7_sqlite(path: Path, campaign_id: int, rows: int) -> None:
     raw.execute("INSERT OR IGNORE INTO campaigns_queuezone (key) "
                 "SELECT DISTINCT zone_key FROM campaigns_queueentry")  # fmt: skip
     raw.commit()
-    lease_and_return_every_row(raw)
+    as_enqueue_leaves_it()
     raw.execute("ANALYZE")
     # The load went through the write-ahead log (1.6 GB at 10M rows): into the database file
     # with it, as on a database in service. (It did not change T7: 1.70 before, 1.66 after.)
@@ -328,28 +328,16 @@ def load_t7_sqlite(path: Path, campaign_id: int, rows: int) -> None:
     raw.close()
 
 
-# A lease's columns as a claim writes them (a uuid's hex, two datetimes with microseconds).
-LEASE_SIZED = (
-    "UPDATE campaigns_queueentry SET lease_token = '0123456789abcdef0123456789abcdef', "
-    "leased_at = '2026-06-10 15:00:00.000000', lease_expires_at = '2026-06-10 15:02:00.000000'"
-)
-LEASE_CLEARED = (
-    "UPDATE campaigns_queueentry SET lease_token = NULL, leased_at = NULL, lease_expires_at = NULL"
-)
+def as_enqueue_leaves_it() -> None:
+    """SQLite: the loaded queue rows as ``enqueue`` leaves new rows, with room on each table
+    page for their leases (``eligibility.leave_room_for_leases``). The loader inserts rows in
+    id order, which fills every page to its last few bytes; a lease grows its row by ~90
+    bytes, so without this the first claim on each page split it (docs/benchmarks.md,
+    "T14, fourth pass")."""
+    from donorcall.campaigns.models import QueueEntry
+    from donorcall.campaigns.queue.eligibility import leave_room_for_leases
 
-
-def lease_and_return_every_row(raw: sqlite3.Connection) -> None:
-    """Grow every queue row to its leased size and shrink it back, as a lease and its
-    release (or a retry) do, so that both T7 queues are measured in the same state: a queue
-    in service. Rows inserted in id order fill each table page to its last few bytes, and
-    a claim grows its row by ~90 bytes (token, leased_at, expiry), so the first claim on
-    each page of a fresh load splits it (four leaves and their parent rewritten, ~4 more
-    WAL frames and ~4 more page reads per claim). The 1M queue's own warm-up claims had
-    split most of the pages its measured claims then reached; the 10M queue's, a twentieth:
-    T7 compared a used queue with a fresh one (docs/benchmarks.md, third pass)."""
-    raw.execute(LEASE_SIZED)
-    raw.execute(LEASE_CLEARED)
-    raw.commit()
+    leave_room_for_leases(QueueEntry.objects.all())
 
 
 ZONES_SQL = (
@@ -596,6 +584,7 @@ def bench_sqlite(rows: int, only: str | None = None) -> dict:
         raw.execute("INSERT OR IGNORE INTO campaigns_queuezone (key) "
                     "SELECT DISTINCT zone_key FROM campaigns_queueentry")  # fmt: skip
         raw.commit()
+        as_enqueue_leaves_it()
         figures = measure_sqlite(raw, like_django(path), campaigns, agents[0])
         if only == "claims":
             raw.close()
@@ -759,10 +748,10 @@ NOTES = [
     "full 1M vs 10M). Each queue is in its own database (a scratch database, or a file), "
     "loaded, vacuumed or analysed, and warmed (300 claims and a discarded round) by its own "
     "process; the two sizes' rounds alternate so that both see the same background load. "
-    "SQLite: after the load every queue row is grown to its leased size and back "
-    "(lease_and_return_every_row), so that neither queue's claims split freshly packed table "
-    "pages: on a fresh load the small queue's warm-up had split most of the pages its "
-    "measured claims reached, the large queue's almost none. "
+    "SQLite: every loaded queue row is left as enqueue leaves new rows, with room on its "
+    "table page for its lease (eligibility.leave_room_for_leases; as_enqueue_leaves_it): "
+    "rows inserted in id order fill each page, a lease grows its row by ~90 bytes, and the "
+    "first claim on each packed page split it. "
     "met = large p50 <= 1.2 x small p50.",
 ]
 

@@ -2,6 +2,7 @@
 
 Runs on SQLite and on PostgreSQL (the same file in both legs)."""
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -364,3 +365,49 @@ def test_claim_returns_the_oracles_best_row(
             assert states.pop(got.entry_id) == "leased"
             assert "open" not in states.values()
         transaction.set_rollback(True)
+
+
+def test_sqlite_rows_are_added_with_room_on_their_pages_for_their_leases(agent, monkeypatch):
+    """A lease grows its row by ~90 bytes; rows appended in id order fill their pages, so the
+    first claim on each page used to split it. ``enqueue`` leaves the room (SQLite only)."""
+    from django.db import connection
+
+    from donorcall.campaigns.queue import eligibility
+    from tests.factories import DonorFactory
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL writes a new row version on every update")
+    donors = [donor.pk for donor in DonorFactory.create_batch(400, timezone="Europe/London")]
+    with_room, packed = make_campaign("With room"), make_campaign("Packed")
+
+    def pages_after_leasing(campaign) -> tuple[int, int]:
+        before = queue_leaf_pages(connection)
+        QueueEntry.objects.filter(campaign=campaign).update(
+            state=QueueState.LEASED,
+            lease_holder=agent,
+            lease_token=uuid.uuid4(),
+            leased_at=WEDNESDAY_NOON_UTC,
+            lease_expires_at=WEDNESDAY_NOON_UTC + timedelta(minutes=2, microseconds=1),
+        )
+        return before, queue_leaf_pages(connection)
+
+    enqueue(with_room, donors[:200], by=None)
+    room_left = QueueEntry.objects.filter(campaign=with_room, state=QueueState.OPEN)
+    assert list(
+        room_left.values_list("lease_token", "leased_at", "lease_expires_at").distinct()
+    ) == [(None, None, None)], "the room is left empty"
+    before, after = pages_after_leasing(with_room)
+    assert after == before, "leasing rows added with room split no page"
+    monkeypatch.setattr(eligibility, "leave_room_for_leases", lambda rows: None)
+    enqueue(packed, donors[200:], by=None)
+    before, after = pages_after_leasing(packed)
+    assert after > before, "rows added without the room split their pages when leased"
+
+
+def queue_leaf_pages(connection) -> int:
+    """The queue table's leaf pages, from SQLite's ``dbstat`` table (this connection's view)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM dbstat WHERE name = 'campaigns_queueentry' AND pagetype = 'leaf'"
+        )
+        return cursor.fetchone()[0]

@@ -251,7 +251,9 @@ class QueueEntry(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     zone_key = models.CharField(max_length=255, null=True, blank=True)
     blocked = models.CharField(max_length=16, choices=Blocked, null=True, blank=True)
-    # Indexed by ``queue_lease_holder_idx`` (live leases only), not by the plain FK index.
+    # Not indexed: nothing looks leases up by holder, and every claim would write the index
+    # (docs/dialler.md, "The queue row"). Staff are deactivated, not deleted; deleting a user
+    # from the shell scans the queue for their live leases.
     lease_holder = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -292,17 +294,8 @@ class QueueEntry(models.Model):
             models.Index(
                 fields=["lease_expires_at"], condition=Q(state="leased"), name="queue_lease_idx"
             ),
-            # For deleting a user (SET NULL, and the database's own foreign-key check). Only
-            # live leases have a holder, so the index holds a few hundred rows, not the whole
-            # queue: the plain FK index put every claim's row in a random page of millions of
-            # NULL entries (one more page read and written per claim: the SQLite claim statement
-            # took ~150 µs with it, ~100 µs with this one).
-            models.Index(
-                fields=["lease_holder"],
-                condition=Q(lease_holder__isnull=False),
-                name="queue_lease_holder_idx",
-            ),
-            # For deleting a user, as above: only appointment rows have an owner.
+            # For deleting a user (SET NULL, and the database's own foreign-key check): only
+            # appointment rows have an owner.
             models.Index(
                 fields=["owner"], condition=Q(owner__isnull=False), name="queue_owner_idx"
             ),
