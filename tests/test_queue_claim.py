@@ -386,7 +386,7 @@ def test_sqlite_rows_are_added_with_room_on_their_pages_for_their_leases(agent, 
             state=QueueState.LEASED,
             lease_holder=agent,
             lease_token=uuid.uuid4(),
-            leased_at=WEDNESDAY_NOON_UTC,
+            leased_at=WEDNESDAY_NOON_UTC + timedelta(microseconds=1),  # as a claim writes it
             lease_expires_at=WEDNESDAY_NOON_UTC + timedelta(minutes=2, microseconds=1),
         )
         return before, queue_leaf_pages(connection)

@@ -76,7 +76,8 @@ def refresh_queue(donor_ids: Iterable[int]) -> int:
 
 
 # The size of a lease's columns as a claim writes them: a uuid's 32 hex digits and two times
-# with microseconds. The values themselves are never read (``leave_room_for_leases``).
+# with microseconds; the holder's id (a few bytes, and a foreign key to check) is left to the
+# page's slack. The values themselves are never read or committed (``leave_room_for_leases``).
 LEASE_SIZED = {
     "lease_token": uuid.UUID(int=0),
     "leased_at": datetime(2000, 1, 1, microsecond=1, tzinfo=UTC),
